@@ -1,0 +1,175 @@
+"""Build: fixtures from the reference, then the student release (`python -m autograder build`).
+
+Steps: (1) run the reference and every known mistake on every case -> public fixtures (shipped) and hidden
+fixtures (kept); (2) nbgrader generate_assignment for the notebooks; (3) strip solution blocks from the .py
+modules, which nbgrader copies verbatim; (4) copy utils/, the public test bank and the default data in.
+"""
+import importlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import mistakes, paths
+from .bank import calls, fixtures
+from .bank.recipes import make_inputs
+from .cases import all_cases, items
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+# Check names for solution blocks inside methods (functions map to their own name).
+METHOD_CHECKS = {"FullyConnectedNet.__init__": "net_init", "FullyConnectedNet.loss": "net_loss"}
+COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+
+
+def _import_copy(src_dir, dest_root, name):
+    """Copy package src_dir to dest_root/name and import it under that name (fresh)."""
+    shutil.copytree(src_dir, Path(dest_root) / name, ignore=COPY_IGNORE)
+    for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[mod]
+    importlib.invalidate_caches()
+    return name
+
+
+def compute_fixtures(reference_dir=paths.REFERENCE_PACKAGE):
+    """(public table, hidden table): expected outputs of the reference and known mistakes on every case."""
+    public, hidden = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.path.insert(0, tmp)
+        try:
+            ref = _import_copy(reference_dir, tmp, "nnkit_reference")
+            for item in items():
+                cases, hidden_names = all_cases(item)
+                sp = calls.spec(item)
+                muts = {}
+                for k, m in enumerate(mistakes.for_item(item.id)):
+                    pkg_dir = Path(tmp) / f"m{k}_{item.id.replace('.', '_')}"
+                    mistakes.mutant_package(reference_dir, m, pkg_dir, "nnkit")
+                    muts[m.name] = _import_copy(pkg_dir / "nnkit", tmp, f"nnkit_m{k}_{item.id.replace('.', '_')}")
+                for case in cases:
+                    expected, _ = calls.call(sp, case.params, make_inputs(item, case), ref)
+                    entry = {"expected": expected, "mistakes": {}}
+                    for name, pkg in muts.items():
+                        try:
+                            with _quiet_numpy():
+                                entry["mistakes"][name], _ = calls.call(sp, case.params, make_inputs(item, case), pkg)
+                        except Exception:  # noqa: BLE001 - a mistake that crashes has no outputs to match
+                            pass
+                    (hidden if case.name in hidden_names else public)[(item.id, case.name)] = entry
+        finally:
+            sys.path.remove(tmp)
+    return public, hidden
+
+
+class _quiet_numpy:
+    def __enter__(self):
+        import numpy as np
+        self.old = np.seterr(all="ignore")
+
+    def __exit__(self, *exc):
+        import numpy as np
+        np.seterr(**self.old)
+
+
+def stub_message(qualname):
+    check_name = METHOD_CHECKS.get(qualname, qualname)
+    return f"{qualname}: your code goes here (see the docstring); then run check('{check_name}')"
+
+
+def strip_solutions(text, filename="<module>"):
+    """Source text with every BEGIN/END SOLUTION block replaced by a raise NotImplementedError stub.
+
+    The stub names the enclosing function (Class.method for methods) and the check to run.
+    """
+    lines = text.splitlines(keepends=True)
+    out, scope, i = [], [], 0
+    while i < len(lines):
+        line = lines[i]
+        m = re.match(r"(\s*)(def|class)\s+(\w+)", line)
+        if m:
+            indent = len(m.group(1))
+            scope = [(d, n) for d, n in scope if d < indent] + [(indent, m.group(3))]
+        if line.strip() == BEGIN:
+            indent = line[: len(line) - len(line.lstrip())]
+            j = i + 1
+            while j < len(lines) and lines[j].strip() != END:
+                if lines[j].strip() == BEGIN:
+                    raise ValueError(f"{filename}:{j + 1}: nested {BEGIN}")
+                j += 1
+            if j == len(lines):
+                raise ValueError(f"{filename}:{i + 1}: {BEGIN} without {END}")
+            qualname = ".".join(n for _, n in scope) or "module"
+            out.append(f"{indent}raise NotImplementedError(\"{stub_message(qualname)}\")\n")
+            i = j + 1
+            continue
+        if line.strip() == END:
+            raise ValueError(f"{filename}:{i + 1}: {END} without {BEGIN}")
+        out.append(line)
+        i += 1
+    return "".join(out)
+
+
+def write_fixtures():
+    public, hidden = compute_fixtures()
+    fixtures.save(fixtures.PUBLIC, public)
+    fixtures.save(paths.HIDDEN_FIXTURES, hidden)
+    return public, hidden
+
+
+def generate_notebooks(release_root):
+    """nbgrader generate_assignment into release_root/<assignment> (no gradebook)."""
+    cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", paths.ASSIGNMENT, "--force", "--no-db",
+           f"--CourseDirectory.root={paths.ROOT}", "--CourseDirectory.source_directory=assignments",
+           f"--CourseDirectory.release_directory={release_root}", "--log-level=WARN"]
+    done = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment failed:\n{done.stdout}\n{done.stderr}")
+
+
+RELEASE_README = """\
+# {assignment}: Training Neural Networks (student release)
+
+Generated by `python -m autograder build` from assignments/{assignment}/; do not edit by hand.
+
+Open the notebooks in order with `jupyter lab`, implement the stubs in `nnkit/` (each raises
+NotImplementedError and says which check to run), and check each function right after writing it:
+
+    from checks import check
+    check("affine_forward")
+
+When you are done, pack a submission with `python -m checks.pack` and upload the zip it names.
+
+- nnkit/     the package you edit: layers, update rules, models
+- checks/    public test cases, their expected outputs and the check() function
+- utils/     gradient checkers, data loading, the Solver, plots (given)
+- datasets/  the embedded Fashion-MNIST subset (see datasets/README.md for its source and license)
+"""
+
+
+def build_release(release_root=paths.ROOT / "release"):
+    """Generate release_root/<assignment>: notebooks, stripped package, utils, checks, default data."""
+    release_root = Path(release_root)
+    target = release_root / paths.ASSIGNMENT
+    if target.exists():
+        shutil.rmtree(target)
+    generate_notebooks(release_root)
+    for extra in ("utils", "checks", "datasets", paths.PACKAGE):
+        shutil.rmtree(target / extra, ignore_errors=True)
+    shutil.copytree(paths.REFERENCE_PACKAGE, target / paths.PACKAGE, ignore=COPY_IGNORE)
+    for py in sorted((target / paths.PACKAGE).rglob("*.py")):
+        py.write_text(strip_solutions(py.read_text(), str(py)))
+    shutil.copytree(paths.ROOT / "utils", target / "utils", ignore=COPY_IGNORE)
+    shutil.copytree(paths.BANK, target / "checks", ignore=COPY_IGNORE)
+    (target / "datasets").mkdir()
+    for name in ("fashion_mnist_subset.npz", "README.md", "fetch_cifar10.py"):
+        shutil.copy2(paths.ROOT / "datasets" / name, target / "datasets" / name)
+    (target / "README.md").write_text(RELEASE_README.format(assignment=paths.ASSIGNMENT))
+    return target
+
+
+def build(release_root=paths.ROOT / "release", fixtures_too=True):
+    """Fixtures, then the release. Returns the release folder."""
+    if fixtures_too:
+        write_fixtures()
+    return build_release(release_root)

@@ -1,0 +1,65 @@
+"""Grade one submission: unpack, run every item out of process, compare with fixtures, explain."""
+import shutil
+import time
+
+from . import paths
+from .bank import fixtures
+from .bank.evaluate import judge_case
+from .bank.numeric import rel_error
+from .bank.verdict import Verdict
+from .cases import all_cases, items
+from .run import Limits, run_item
+from .unpack import SubmissionError, unpack
+
+
+def load_tables():
+    """Public and hidden fixtures merged into one table."""
+    table = fixtures.load(fixtures.PUBLIC)
+    table.update(fixtures.load(paths.HIDDEN_FIXTURES))
+    return table
+
+
+def grade_item(workspace_root, item, table, limits=Limits()):
+    """Verdict of one item on a workspace (the child runs the code; this process judges)."""
+    cases, hidden = all_cases(item)
+    outcomes = run_item(workspace_root, item, cases, limits)
+    verdict = Verdict(item.id, item.name, item.points)
+    for case, out in zip(cases, outcomes):
+        verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], out.outputs, out.error,
+                                        out.notes, hidden=case.name in hidden))
+    errors = {c.problems[0] for c in verdict.cases if c.problems and not c.passed}
+    if verdict.cases and all(out.error for out in outcomes) and len(errors) == 1:
+        verdict.error = errors.pop()  # one cause for every case: say it once
+        verdict.cases = [type(c)(c.case, False, c.hidden) for c in verdict.cases]
+    first = outcomes[0] if outcomes else None
+    if first and first.outputs and first.numeric:
+        verdict.gradcheck = {k: rel_error(first.outputs[k], v) for k, v in first.numeric.items()
+                             if k in first.outputs and first.outputs[k].shape == v.shape}
+    return verdict
+
+
+def grade_submission(submission, limits=Limits(), table=None, notebooks=None):
+    """Grade a zip or folder.
+
+    Returns:
+        dict: name, verdicts (list of Verdict), error (None, or why nothing could be graded), seconds, skipped.
+    """
+    start = time.perf_counter()
+    table = load_tables() if table is None else table
+    result = {"name": None, "verdicts": [], "error": None, "skipped": []}
+    try:
+        ws = unpack(submission)
+    except SubmissionError as exc:
+        from .unpack import submission_name
+        result.update(name=submission_name(submission), error=str(exc))
+        result["verdicts"] = [Verdict(it.id, it.name, it.points, error=f"not graded: {exc}")
+                              for it in items(notebooks)]
+        result["seconds"] = time.perf_counter() - start
+        return result
+    try:
+        result.update(name=ws.name, skipped=ws.skipped)
+        result["verdicts"] = [grade_item(ws.root, it, table, limits) for it in items(notebooks)]
+    finally:
+        shutil.rmtree(ws.root, ignore_errors=True)
+    result["seconds"] = time.perf_counter() - start
+    return result

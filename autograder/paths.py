@@ -1,0 +1,13 @@
+"""Where things live in the repository."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "nntrain"
+PACKAGE = "nnkit"
+SOURCE = ROOT / "assignments" / ASSIGNMENT
+REFERENCE_PACKAGE = SOURCE / PACKAGE
+RELEASE = ROOT / "release" / ASSIGNMENT
+BANK = Path(__file__).resolve().parent / "bank"
+HIDDEN_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hidden_fixtures.npz"
+HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout.npz"
+NOTEBOOKS = ("FullyConnectedNets",)
