@@ -154,7 +154,7 @@ def build_release(release_root=paths.ROOT / "release"):
     if target.exists():
         shutil.rmtree(target)
     generate_notebooks(release_root)
-    for extra in ("utils", "checks", "datasets", paths.PACKAGE):
+    for extra in ("utils", "checks", "datasets", "artifacts", paths.PACKAGE):
         shutil.rmtree(target / extra, ignore_errors=True)
     shutil.copytree(paths.REFERENCE_PACKAGE, target / paths.PACKAGE, ignore=COPY_IGNORE)
     for py in sorted((target / paths.PACKAGE).rglob("*.py")):
@@ -169,7 +169,10 @@ def build_release(release_root=paths.ROOT / "release"):
 
 
 def build(release_root=paths.ROOT / "release", fixtures_too=True):
-    """Fixtures, then the release. Returns the release folder."""
+    """Fixtures, then the release, then the sample submissions. Returns the release folder."""
+    from .samples import write_samples
     if fixtures_too:
         write_fixtures()
-    return build_release(release_root)
+    target = build_release(release_root)
+    write_samples()
+    return target

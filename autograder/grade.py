@@ -1,9 +1,10 @@
 """Grade one submission: unpack, run every item out of process, compare with fixtures, explain."""
 import shutil
 import time
+from pathlib import Path
 
 from . import paths
-from .bank import fixtures
+from .bank import artifact, fixtures
 from .bank.evaluate import judge_case
 from .bank.numeric import rel_error
 from .bank.verdict import Verdict
@@ -19,8 +20,18 @@ def load_tables():
     return table
 
 
+def grade_artifact(workspace_root, item):
+    """Verdict of a saved-model item: the kit's own forward pass on the held-out split (no student code)."""
+    import numpy as np
+    with np.load(paths.HELDOUT, allow_pickle=False) as f:
+        images, labels = f["X"], f["y"]
+    return artifact.verdict(item, Path(workspace_root) / artifact.PATH, images, labels, "held-out")
+
+
 def grade_item(workspace_root, item, table, limits=Limits()):
     """Verdict of one item on a workspace (the child runs the code; this process judges)."""
+    if item.kind == "artifact":
+        return grade_artifact(workspace_root, item)
     cases, hidden = all_cases(item)
     outcomes = run_item(workspace_root, item, cases, limits)
     verdict = Verdict(item.id, item.name, item.points)
@@ -38,8 +49,15 @@ def grade_item(workspace_root, item, table, limits=Limits()):
     return verdict
 
 
-def grade_submission(submission, limits=Limits(), table=None, notebooks=None):
+def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None):
     """Grade a zip or folder.
+
+    Args:
+        submission: path of a zip or folder.
+        limits: Limits per item.
+        table: fixtures (default: public and hidden, loaded here).
+        notebooks: grade only the items of these notebooks (default: all).
+        keep_notebooks: folder to copy the submitted notebooks into (for formgrader), or None.
 
     Returns:
         dict: name, verdicts (list of Verdict), error (None, or why nothing could be graded), seconds, skipped.
@@ -59,6 +77,10 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None):
     try:
         result.update(name=ws.name, skipped=ws.skipped)
         result["verdicts"] = [grade_item(ws.root, it, table, limits) for it in items(notebooks)]
+        if keep_notebooks:
+            for nb in ws.root.glob("*.ipynb"):
+                Path(keep_notebooks).mkdir(parents=True, exist_ok=True)
+                shutil.copy2(nb, Path(keep_notebooks) / nb.name)
     finally:
         shutil.rmtree(ws.root, ignore_errors=True)
     result["seconds"] = time.perf_counter() - start

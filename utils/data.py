@@ -16,21 +16,24 @@ def datasets_dir():
     return Path(env) if env else Path(__file__).resolve().parent.parent / "datasets"
 
 
-def load_dataset(name="fashion_mnist", subtract_mean=True, num_train=None, num_val=None, num_test=None,
-                 dtype=np.float32, root=None):
-    """Load a dataset as float images in [0, 1], optionally centred by the training mean image.
+def load_dataset(name="fashion_mnist", subtract_mean=True, unit_std=True, num_train=None, num_val=None,
+                 num_test=None, dtype=np.float32, root=None):
+    """Load a dataset as float images in [0, 1], optionally centred and scaled by training-set statistics.
 
     Args:
         name: "fashion_mnist" (the embedded default: 10000 train, 1000 val, 1000 test, 1 x 28 x 28) or
             "cifar10" (after `python datasets/fetch_cifar10.py`: 49000 train, 1000 val, 10000 test, 3 x 32 x 32).
         subtract_mean: subtract the mean training image from every split.
+        unit_std: then divide every split by the standard deviation of all training pixels (one scalar), so
+            inputs have unit variance and a weight scale of about 1/sqrt(D) keeps activations steady.
         num_train, num_val, num_test: keep only the first this many of each split (None: all).
         dtype: float dtype of the images.
         root: folder holding the data files (default: datasets_dir()).
 
     Returns:
         dict with X_train (N_train, C, H, W), y_train (N_train,) int64, X_val, y_val, X_test, y_test,
-        class_names (tuple of C names) and, if subtract_mean, mean_image (C, H, W).
+        class_names (tuple of C names), mean_image (C, H, W; zeros unless subtract_mean) and std (float;
+        1.0 unless unit_std). A model sees (X_uint8 / 255 - mean_image) / std.
     """
     root = Path(root) if root is not None else datasets_dir()
     if name == "fashion_mnist":
@@ -47,11 +50,11 @@ def load_dataset(name="fashion_mnist", subtract_mean=True, num_train=None, num_v
         n = limits[split]
         data[f"X_{split}"] = images_to_float(X[:n], dtype)
         data[f"y_{split}"] = y[:n].astype(np.int64)
-    if subtract_mean:
-        mean = data["X_train"].mean(axis=0)
-        for split in SPLITS:
-            data[f"X_{split}"] -= mean
-        data["mean_image"] = mean
+    mean = data["X_train"].mean(axis=0) if subtract_mean else np.zeros_like(data["X_train"][0])
+    std = float((data["X_train"] - mean).std()) if unit_std else 1.0
+    for split in SPLITS:
+        data[f"X_{split}"] = ((data[f"X_{split}"] - mean) / std).astype(dtype)
+    data["mean_image"], data["std"] = mean, std
     data["class_names"] = classes
     return data
 

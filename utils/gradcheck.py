@@ -39,3 +39,25 @@ def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, rng=None, verb
         if verbose:
             print(f"  at {ix}: numeric {numeric:+.6e}  analytic {analytic_grad[ix]:+.6e}  relative error {err:.2e}")
     return worst
+
+
+def check_model_gradients(model, X, y, h=1e-5, verbose=True):
+    """Relative error of every parameter's analytic gradient against centered differences.
+
+    Args:
+        model: a model with params and loss(X, y) -> (loss, grads); use dtype=np.float64.
+        X, y: a small batch (every parameter entry costs two forward passes).
+        h: step.
+        verbose: print one line per parameter.
+
+    Returns:
+        dict parameter name -> relative error.
+    """
+    _, grads = model.loss(X, y)
+    errors = {}
+    for name in sorted(model.params):
+        numeric = eval_numerical_gradient(lambda _: model.loss(X, y)[0], model.params[name], h=h)
+        errors[name] = rel_error(numeric, grads[name])
+        if verbose:
+            print(f"  {name:>7} relative error {errors[name]:.2e}")
+    return errors

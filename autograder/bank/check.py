@@ -90,10 +90,32 @@ def check(name, package="nnkit", gradient=True, quiet=False):
     """
     reload_package(package)
     item = items.find(name)
+    if item.kind == "artifact":
+        verdict = check_artifact(item)
+        if not quiet:
+            print(verdict.text())
+        return verdict
     verdict = run_item(item, item.public, fixtures.load(), package, gradient)
     if not quiet:
         print(verdict.text())
+    if verdict.error and verdict.error.startswith("not implemented"):
+        module = item.function.split(".")[0]
+        raise NotImplementedError(f"{item.name} is not implemented yet: write it in {package}/{module}.py, "
+                                  f"then run this cell again")
     return verdict
+
+
+def check_artifact(item, folder="."):
+    """Verdict on the saved model in folder/artifacts, measured on the validation split students have."""
+    import numpy as np
+    from . import artifact
+    from pathlib import Path
+    data = Path(folder) / "datasets" / "fashion_mnist_subset.npz"
+    if not data.exists():  # in the source tree the data sits at the repository root
+        data = Path(__file__).resolve().parent.parent.parent / "datasets" / "fashion_mnist_subset.npz"
+    with np.load(data, allow_pickle=False) as f:
+        images, labels = f["X_val"], f["y_val"]
+    return artifact.verdict(item, Path(folder) / artifact.PATH, images, labels, "validation")
 
 
 def check_all(package="nnkit", notebook=None, quiet=False):

@@ -108,4 +108,6 @@ register(
          mistakes={"no_bias_correction": "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t)",
                    "t_incremented_after": "bias correction / increment t first: t += 1 comes before m_hat and v_hat",
                    "v_not_squared": "v averages the squared gradient dw**2"}),
+    Item("fc.best_model", points=12, function="artifacts.best_model", kind="artifact", recipe="nothing",
+         returns=(), public=()),
 )

@@ -16,6 +16,8 @@ class Verdict:
     cases: list = field(default_factory=list)
     error: str = None
     gradcheck: dict = field(default_factory=dict)
+    fixed_score: float = None  # set by items scored on a scale (a saved model's accuracy), not by cases
+
 
     @property
     def passed_cases(self):
@@ -27,6 +29,8 @@ class Verdict:
 
     @property
     def score(self):
+        if self.fixed_score is not None:
+            return self.fixed_score
         if not self.cases:
             return 0.0
         return round(self.points * self.passed_cases / self.total_cases, 2)
@@ -41,6 +45,8 @@ class Verdict:
         public = [c for c in self.cases if not c.hidden]
         hidden = [c for c in self.cases if c.hidden]
         counts = f"{sum(c.passed for c in public)} of {len(public)} public cases pass"
+        if self.fixed_score is not None:
+            counts = "scored on accuracy"
         if hidden:
             counts += f", {sum(c.passed for c in hidden)} of {len(hidden)} hidden"
         lines = [f"{self.name}  {word}  {counts}  ({self.score:g} / {self.points:g} points)"]
@@ -48,7 +54,7 @@ class Verdict:
             lines.append(f"  {self.error}")
         for c in self.cases:
             label = f'hidden case "{c.case}"' if c.hidden else f'case "{c.case}"'
-            if not c.passed:
+            if not c.passed and c.problems:
                 # Hidden cases report the verdict and the mistake, never values or positions.
                 detail = "; ".join(p.split(",")[0] for p in c.problems) if c.hidden else "; ".join(c.problems)
                 lines.append(f"  {label}: {detail}")

@@ -1,0 +1,178 @@
+"""How each kind of graded item is called: inputs in, named output arrays out.
+
+Used in two places: the grader's child process (on a student's package, out of the grader's process) and
+the notebook's check() (in the student's kernel). Only numpy and the student package are imported.
+"""
+import importlib
+
+import numpy as np
+
+from .numeric import eval_numerical_gradient, eval_numerical_gradient_array
+
+CTOR_KEYS = ("hidden_dims", "input_dim", "num_classes", "reg", "weight_scale", "seed", "dropout_keep_ratio",
+             "normalization")
+
+
+class StudentError(Exception):
+    """The student's code returned something that cannot be graded (wrong type, missing name)."""
+
+
+def spec(item):
+    """The JSON-able part of an Item that calls need (what a child process is sent)."""
+    return {"function": item.function, "kind": item.kind, "returns": list(item.returns), "forward": item.forward}
+
+
+def load(package, dotted):
+    """The object `name` of module `package.module` for dotted "module.name"."""
+    module, name = dotted.rsplit(".", 1)
+    mod = importlib.import_module(f"{package}.{module}")
+    if not hasattr(mod, name):
+        raise StudentError(f"{module}.py has no {name}; keep the name and signature of the stub")
+    return getattr(mod, name)
+
+
+def call(spec, params, inputs, package="nnkit"):
+    """Run one case.
+
+    Args:
+        spec: dict from spec(item).
+        params: the case's params (JSON values).
+        inputs: dict name -> array from the item's recipe; not modified (the function gets copies' originals
+            and any in-place change is reported).
+        package: name of the student package to import.
+
+    Returns:
+        outputs: dict name -> numpy array (float64 where numeric).
+        notes: list of strings about how the call behaved (inputs modified in place).
+    """
+    kept = {k: np.array(v, copy=True) for k, v in inputs.items()}
+    kind = spec["kind"]
+    fn = load(package, spec["function"])
+    if kind == "function":
+        outputs = _name_results(spec, fn(**inputs))
+    elif kind == "backward":
+        forward = load(package, spec["forward"])
+        _, cache = forward(**{k: v for k, v in inputs.items() if k != "dout"})
+        outputs = _name_results(spec, fn(inputs["dout"], cache))
+    elif kind == "update_rule":
+        outputs = _run_rule(spec, fn, inputs)
+    elif kind == "model_init":
+        outputs = _model_init(fn, params)
+    elif kind == "model_loss":
+        outputs = _model_loss(fn, params, inputs)
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    notes = [f"modified its input {k} in place (work on a copy or build a new array)"
+             for k, v in inputs.items() if not np.array_equal(v, kept[k], equal_nan=True)]
+    for k in inputs:  # later cases and the numeric check need the original values
+        inputs[k] = kept[k]
+    return outputs, notes
+
+
+def numeric_gradients(spec, params, inputs, package="nnkit"):
+    """Numeric gradients of the student's own forward/loss for the gradients the item returns.
+
+    Returns a dict output name -> numeric gradient (empty for items without gradients). Comparing them with
+    the student's analytic outputs tells a wrong backward from a wrong forward.
+    """
+    kind = spec["kind"]
+    inputs = {k: np.array(v, dtype=np.float64 if v.dtype.kind == "f" else v.dtype) for k, v in inputs.items()}
+    if kind == "backward":
+        forward = load(package, spec["forward"])
+        fwd_in = {k: v for k, v in inputs.items() if k != "dout"}
+        grads = {}
+        for name in spec["returns"]:
+            arg = name[1:] if name and name.startswith("d") else None
+            if arg in fwd_in:
+                grads[name] = eval_numerical_gradient_array(
+                    lambda v, arg=arg: forward(**{**fwd_in, arg: v})[0], fwd_in[arg], inputs["dout"])
+        return grads
+    if kind == "function" and spec["returns"][:2] == ["loss", "dx"]:
+        fn = load(package, spec["function"])
+        return {"dx": eval_numerical_gradient(lambda v: fn(v, inputs["y"])[0], inputs["x"])}
+    if kind == "model_loss" and "y" in inputs:
+        model = _build_model(load(package, spec["function"]), params, inputs)
+        grads = {}
+        for k in model.params:
+            grads[f"grad.{k}"] = eval_numerical_gradient(
+                lambda v: model.loss(inputs["X"], inputs["y"])[0], model.params[k])
+        return grads
+    return {}
+
+
+def _as_array(name, value):
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise StudentError(f"{name} is a {type(value).__name__} of dtype {arr.dtype}; expected numbers")
+    return arr
+
+
+def _name_results(spec, result):
+    returns = spec["returns"]
+    if len(returns) == 1:
+        result = (result,)
+    elif not isinstance(result, tuple) or len(result) != len(returns):
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        raise StudentError(f"returned {got}; expected a tuple ({', '.join(r or 'cache' for r in returns)})")
+    return {name: _as_array(name, value) for name, value in zip(returns, result) if name is not None}
+
+
+def _run_rule(spec, fn, inputs):
+    config = {k[len("config."):]: (v.item() if v.ndim == 0 else v.copy())
+              for k, v in inputs.items() if k.startswith("config.")}
+    w = inputs["w"]
+    for dw in inputs["dw"]:
+        result = fn(w, dw, config)
+        if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[1], dict):
+            raise StudentError("returned something other than (next_w, config)")
+        w, config = result
+    outputs = {"next_w": _as_array("next_w", w)}
+    for name in spec["returns"][1:]:
+        if name not in config:
+            raise StudentError(f"config has no {name!r} after the update; the rule must store its state there")
+        outputs[name] = _as_array(name, config[name])
+    return outputs
+
+
+def _ctor_args(params):
+    args = {k: params[k] for k in CTOR_KEYS if k in params}
+    args["dtype"] = np.float64
+    return args
+
+
+def _model_init(cls, params):
+    model = cls(**_ctor_args(params))
+    outputs = {}
+    for k, v in sorted(model.params.items()):
+        v = _as_array(k, v)
+        outputs[f"{k}.shape"] = np.array(v.shape)
+        outputs[f"{k}.dtype_is_float64"] = np.array(v.dtype == np.float64, dtype=np.int64)
+        if k.startswith("W"):
+            outputs[f"{k}.std"] = np.array(v.std())
+        else:
+            outputs[k] = v
+    return outputs
+
+
+def _build_model(cls, params, inputs):
+    model = cls(**_ctor_args(params))
+    for k, v in inputs.items():
+        if k.startswith("param."):
+            model.params[k[len("param."):]] = v.copy()
+    return model
+
+
+def _model_loss(cls, params, inputs):
+    model = _build_model(cls, params, inputs)
+    if "y" not in inputs:
+        return {"scores": _as_array("scores", model.loss(inputs["X"]))}
+    result = model.loss(inputs["X"], inputs["y"])
+    if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[1], dict):
+        raise StudentError("loss(X, y) returned something other than (loss, grads)")
+    loss, grads = result
+    outputs = {"loss": _as_array("loss", loss)}
+    for k in model.params:
+        if k not in grads:
+            raise StudentError(f"grads has no {k!r}; it needs one entry per parameter")
+        outputs[f"grad.{k}"] = _as_array(f"grads[{k!r}]", grads[k])
+    return outputs

@@ -1,0 +1,132 @@
+"""check(name): run a function's public cases in this kernel and print the verdict (a student's tool).
+
+The grade itself is computed by the autograder in a separate process; this gives the same diagnostics early.
+"""
+import importlib
+import sys
+import traceback
+
+from . import calls, fixtures, items
+from .evaluate import judge_case
+from .recipes import make_inputs
+from .verdict import Verdict
+from . import fc_items  # noqa: F401  (registers the FullyConnectedNets items)
+
+GRADIENT_KINDS = ("backward", "model_loss", "function")
+
+
+def reload_package(package="nnkit"):
+    """Re-import the student's modules so edits to the .py files take effect without a kernel restart."""
+    names = [n for n in list(sys.modules) if n == package or n.startswith(package + ".")]
+    for name in names:
+        importlib.reload(sys.modules[name])
+
+
+def short_error(exc):
+    """One line for an exception raised by student code: type, message and the student's last line."""
+    if isinstance(exc, NotImplementedError):
+        return f"not implemented yet: {exc}" if str(exc) else "not implemented yet"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/checks/" not in f.filename
+              and "/bank/" not in f.filename]
+    where = f" (at {frames[-1].filename.split('/')[-1]}:{frames[-1].lineno}: {frames[-1].line})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def run_item(item, cases, table, package="nnkit", gradient=True, hidden=()):
+    """Verdict of `item` on `cases`, run in this process against fixture `table`.
+
+    Args:
+        item: Item.
+        cases: Case list.
+        table: fixtures as loaded by fixtures.load().
+        package: the student package name.
+        gradient: also compare the analytic gradient with a numeric one on the first case.
+        hidden: names of cases to mark hidden.
+    """
+    verdict = Verdict(item.id, item.name, item.points)
+    sp = calls.spec(item)
+    for case in cases:
+        inputs = make_inputs(item, case)
+        got, error, notes = None, None, []
+        try:
+            got, notes = calls.call(sp, case.params, inputs, package)
+        except Exception as exc:  # noqa: BLE001 - any failure of student code is a verdict, not a crash
+            error = short_error(exc)
+        verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], got, error, notes,
+                                        hidden=case.name in hidden))
+    if verdict.cases and all(c.problems and c.problems[0].startswith("not implemented") for c in verdict.cases):
+        verdict.error = verdict.cases[0].problems[0]
+        verdict.cases = [type(c)(c.case, False, c.hidden) for c in verdict.cases]
+    elif gradient and item.kind in GRADIENT_KINDS and cases and not verdict.error:
+        verdict.gradcheck = gradient_errors(item, cases[0], package)
+    return verdict
+
+
+def gradient_errors(item, case, package="nnkit"):
+    """Relative error of each analytic gradient vs a numeric gradient of the student's own forward."""
+    from .numeric import rel_error
+    try:
+        inputs = make_inputs(item, case)
+        numeric = calls.numeric_gradients(calls.spec(item), case.params, inputs, package)
+        if not numeric:
+            return {}
+        analytic, _ = calls.call(calls.spec(item), case.params, make_inputs(item, case), package)
+        return {k: rel_error(analytic[k], v) for k, v in numeric.items() if analytic[k].shape == v.shape}
+    except Exception:  # noqa: BLE001 - the verdict above already reports the failure
+        return {}
+
+
+def check(name, package="nnkit", gradient=True, quiet=False):
+    """Run the public cases of one graded function and print its verdict.
+
+    Args:
+        name: function name ("affine_backward") or item id ("fc.affine_backward").
+        package: the student package name.
+        gradient: for backward passes and losses, also run a numeric gradient check of your own forward.
+        quiet: do not print.
+
+    Returns:
+        Verdict (its .status is "passed" or "failed", .text() the printed report).
+    """
+    reload_package(package)
+    item = items.find(name)
+    if item.kind == "artifact":
+        verdict = check_artifact(item)
+        if not quiet:
+            print(verdict.text())
+        return verdict
+    verdict = run_item(item, item.public, fixtures.load(), package, gradient)
+    if not quiet:
+        print(verdict.text())
+    if verdict.error and verdict.error.startswith("not implemented"):
+        module = item.function.split(".")[0]
+        raise NotImplementedError(f"{item.name} is not implemented yet: write it in {package}/{module}.py, "
+                                  f"then run this cell again")
+    return verdict
+
+
+def check_artifact(item, folder="."):
+    """Verdict on the saved model in folder/artifacts, measured on the validation split students have."""
+    import numpy as np
+    from . import artifact
+    from pathlib import Path
+    data = Path(folder) / "datasets" / "fashion_mnist_subset.npz"
+    if not data.exists():  # in the source tree the data sits at the repository root
+        data = Path(__file__).resolve().parent.parent.parent / "datasets" / "fashion_mnist_subset.npz"
+    with np.load(data, allow_pickle=False) as f:
+        images, labels = f["X_val"], f["y_val"]
+    return artifact.verdict(item, Path(folder) / artifact.PATH, images, labels, "validation")
+
+
+def check_all(package="nnkit", notebook=None, quiet=False):
+    """check() every graded function (of one notebook, if given); returns {item id: Verdict}."""
+    reload_package(package)
+    table = fixtures.load()
+    verdicts = {}
+    for item in items.REGISTRY.values():
+        if item.kind == "artifact" or (notebook and item.notebook != notebook):
+            continue
+        verdicts[item.id] = run_item(item, item.public, table, package, gradient=False)
+        if not quiet:
+            print(verdicts[item.id].text())
+    return verdicts

@@ -1,0 +1,38 @@
+"""Fixture files: expected outputs (and known mistakes' outputs) per item and case, as plain-array .npz.
+
+Key layout: "<item>|<case>|expected|<output>" and "<item>|<case>|~<mistake>|<output>".
+"""
+from pathlib import Path
+
+import numpy as np
+
+PUBLIC = Path(__file__).resolve().parent / "public_fixtures.npz"
+
+
+def save(path, table):
+    """Write table {(item_id, case): {"expected": {out: arr}, "mistakes": {name: {out: arr}}}} to path."""
+    arrays = {}
+    for (item_id, case), entry in sorted(table.items()):
+        for out, arr in entry["expected"].items():
+            arrays[f"{item_id}|{case}|expected|{out}"] = arr
+        for name, outputs in entry.get("mistakes", {}).items():
+            for out, arr in outputs.items():
+                arrays[f"{item_id}|{case}|~{name}|{out}"] = arr
+    np.savez_compressed(path, **arrays)
+
+
+def load(path=PUBLIC):
+    """The table written by save(); raises FileNotFoundError with a hint when the file is missing."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing; rebuild with `python -m autograder build`")
+    table = {}
+    with np.load(path, allow_pickle=False) as f:
+        for key in f.files:
+            item_id, case, which, out = key.split("|", 3)
+            entry = table.setdefault((item_id, case), {"expected": {}, "mistakes": {}})
+            if which == "expected":
+                entry["expected"][out] = f[key]
+            else:
+                entry["mistakes"].setdefault(which[1:], {})[out] = f[key]
+    return table

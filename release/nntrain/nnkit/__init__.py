@@ -1,0 +1,1 @@
+"""nnkit: the layers, update rules and models students implement across the five notebooks."""

@@ -1,0 +1,105 @@
+"""First-order update rules.
+
+Every rule has the signature rule(w, dw, config=None) -> (next_w, config):
+    w: array of any shape, the current weights.
+    dw: shaped like w, the gradient of the loss with respect to w.
+    config: dict of hyperparameters and of the rule's state (velocity, caches, moments, step count).
+        Missing entries get defaults; state starts at zero. The Solver passes the returned config back in at
+        the next step, so all state must live in it.
+    next_w: shaped like w, the updated weights. Do not modify w or dw in place.
+"""
+import numpy as np
+
+
+def sgd(w, dw, config=None):
+    """Vanilla stochastic gradient descent: w - learning_rate * dw.
+
+    config: learning_rate (default 1e-2).
+    """
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    next_w = w - config["learning_rate"] * dw
+    return next_w, config
+
+
+def sgd_momentum(w, dw, config=None):
+    """SGD with momentum: v = momentum * v - learning_rate * dw; w + v.
+
+    config: learning_rate (1e-2), momentum (0.9), velocity (shaped like w; starts at zero).
+    """
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config.get("velocity", np.zeros_like(w))
+    raise NotImplementedError("sgd_momentum: your code goes here (see the docstring); then run check('sgd_momentum')")
+    config["velocity"] = v
+    return next_w, config
+
+
+def nesterov_momentum(w, dw, config=None):
+    """Nesterov momentum in the look-ahead form that needs only the gradient at w.
+
+    v_prev = v; v = momentum * v - learning_rate * dw; w - momentum * v_prev + (1 + momentum) * v.
+
+    config: learning_rate (1e-2), momentum (0.9), velocity (shaped like w; starts at zero).
+    """
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config.get("velocity", np.zeros_like(w))
+    raise NotImplementedError("nesterov_momentum: your code goes here (see the docstring); then run check('nesterov_momentum')")
+    config["velocity"] = v
+    return next_w, config
+
+
+def adagrad(w, dw, config=None):
+    """AdaGrad: cache += dw**2; w - learning_rate * dw / (sqrt(cache) + epsilon).
+
+    config: learning_rate (1e-2), epsilon (1e-8), cache (shaped like w; starts at zero).
+    """
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("epsilon", 1e-8)
+    cache = config.get("cache", np.zeros_like(w))
+    raise NotImplementedError("adagrad: your code goes here (see the docstring); then run check('adagrad')")
+    config["cache"] = cache
+    return next_w, config
+
+
+def rmsprop(w, dw, config=None):
+    """RMSProp: a leaky AdaGrad cache.
+
+    cache = decay_rate * cache + (1 - decay_rate) * dw**2; w - learning_rate * dw / (sqrt(cache) + epsilon).
+
+    config: learning_rate (1e-2), decay_rate (0.99), epsilon (1e-8), cache (shaped like w; starts at zero).
+    """
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.99)
+    config.setdefault("epsilon", 1e-8)
+    cache = config.get("cache", np.zeros_like(w))
+    raise NotImplementedError("rmsprop: your code goes here (see the docstring); then run check('rmsprop')")
+    config["cache"] = cache
+    return next_w, config
+
+
+def adam(w, dw, config=None):
+    """Adam: momentum (first moment m) plus RMSProp (second moment v), both bias-corrected.
+
+    t += 1; m = beta1 * m + (1 - beta1) * dw; v = beta2 * v + (1 - beta2) * dw**2;
+    m_hat = m / (1 - beta1**t); v_hat = v / (1 - beta2**t); w - learning_rate * m_hat / (sqrt(v_hat) + epsilon).
+
+    config: learning_rate (1e-3), beta1 (0.9), beta2 (0.999), epsilon (1e-8),
+        m and v (shaped like w; start at zero), t (int, steps taken so far; starts at 0).
+    """
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-3)
+    config.setdefault("beta1", 0.9)
+    config.setdefault("beta2", 0.999)
+    config.setdefault("epsilon", 1e-8)
+    m = config.get("m", np.zeros_like(w))
+    v = config.get("v", np.zeros_like(w))
+    t = config.get("t", 0)
+    raise NotImplementedError("adam: your code goes here (see the docstring); then run check('adam')")
+    config.update(m=m, v=v, t=t)
+    return next_w, config

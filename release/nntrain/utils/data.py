@@ -1,0 +1,78 @@
+"""The data loader API: one function, every dataset, arrays shaped (N, C, H, W)."""
+import os
+from pathlib import Path
+
+import numpy as np
+
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+SPLITS = ("train", "val", "test")
+
+
+def datasets_dir():
+    """Folder holding the data: $NNKIT_DATA if set, else datasets/ beside utils/ (in the repo or the release)."""
+    env = os.environ.get("NNKIT_DATA")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "datasets"
+
+
+def load_dataset(name="fashion_mnist", subtract_mean=True, unit_std=True, num_train=None, num_val=None,
+                 num_test=None, dtype=np.float32, root=None):
+    """Load a dataset as float images in [0, 1], optionally centred and scaled by training-set statistics.
+
+    Args:
+        name: "fashion_mnist" (the embedded default: 10000 train, 1000 val, 1000 test, 1 x 28 x 28) or
+            "cifar10" (after `python datasets/fetch_cifar10.py`: 49000 train, 1000 val, 10000 test, 3 x 32 x 32).
+        subtract_mean: subtract the mean training image from every split.
+        unit_std: then divide every split by the standard deviation of all training pixels (one scalar), so
+            inputs have unit variance and a weight scale of about 1/sqrt(D) keeps activations steady.
+        num_train, num_val, num_test: keep only the first this many of each split (None: all).
+        dtype: float dtype of the images.
+        root: folder holding the data files (default: datasets_dir()).
+
+    Returns:
+        dict with X_train (N_train, C, H, W), y_train (N_train,) int64, X_val, y_val, X_test, y_test,
+        class_names (tuple of C names), mean_image (C, H, W; zeros unless subtract_mean) and std (float;
+        1.0 unless unit_std). A model sees (X_uint8 / 255 - mean_image) / std.
+    """
+    root = Path(root) if root is not None else datasets_dir()
+    if name == "fashion_mnist":
+        raw, classes = _load_fashion(root), FASHION_CLASSES
+    elif name == "cifar10":
+        from .cifar10 import load_cifar10_splits
+        raw, classes = load_cifar10_splits(root / "cifar-10-batches-py"), CIFAR10_CLASSES
+    else:
+        raise ValueError(f"load_dataset: unknown name {name!r}; expected 'fashion_mnist' or 'cifar10'")
+    limits = {"train": num_train, "val": num_val, "test": num_test}
+    data = {}
+    for split in SPLITS:
+        X, y = raw[f"X_{split}"], raw[f"y_{split}"]
+        n = limits[split]
+        data[f"X_{split}"] = images_to_float(X[:n], dtype)
+        data[f"y_{split}"] = y[:n].astype(np.int64)
+    mean = data["X_train"].mean(axis=0) if subtract_mean else np.zeros_like(data["X_train"][0])
+    std = float((data["X_train"] - mean).std()) if unit_std else 1.0
+    for split in SPLITS:
+        data[f"X_{split}"] = ((data[f"X_{split}"] - mean) / std).astype(dtype)
+    data["mean_image"], data["std"] = mean, std
+    data["class_names"] = classes
+    return data
+
+
+def images_to_float(X, dtype=np.float32):
+    """uint8 images (N, H, W) or (N, C, H, W) -> floats in [0, 1] shaped (N, C, H, W)."""
+    X = np.asarray(X)
+    if X.ndim == 3:
+        X = X[:, None]
+    if X.ndim != 4:
+        raise ValueError(f"images_to_float: expected (N, H, W) or (N, C, H, W) images, got shape {X.shape}")
+    return X.astype(dtype) / 255.0
+
+
+def _load_fashion(root):
+    path = root / "fashion_mnist_subset.npz"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: it ships with the kit (datasets/fashion_mnist_subset.npz); "
+                                f"restore it from the repository or set NNKIT_DATA to the folder holding it")
+    with np.load(path, allow_pickle=False) as f:
+        return {k: f[k] for k in f.files}

@@ -1,0 +1,117 @@
+"""Plots the notebooks show: sample images, training curves, optimizer trajectories, searches."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def show_samples(X, y, class_names, per_class=6, rng=None):
+    """A grid of per_class random images of each class; X is (N, C, H, W) in [0, 1] (or mean-subtracted)."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    C = len(class_names)
+    fig, axes = plt.subplots(per_class, C, figsize=(1.1 * C, 1.1 * per_class))
+    for c in range(C):
+        idx = rng.choice(np.flatnonzero(y == c), per_class, replace=False)
+        for r, i in enumerate(idx):
+            img = X[i].transpose(1, 2, 0)
+            img = (img - img.min()) / max(img.max() - img.min(), 1e-8)
+            ax = axes[r, c]
+            ax.imshow(img.squeeze(), cmap="gray" if img.shape[-1] == 1 else None)
+            ax.axis("off")
+            if r == 0:
+                ax.set_title(class_names[c], fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(solvers, title=""):
+    """Loss per iteration and train/val accuracy per epoch of several Solvers ({label: solver})."""
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4))
+    for label, s in solvers.items():
+        line, = ax_loss.plot(s.loss_history, alpha=0.7, label=label)
+        epochs = np.arange(1, len(s.val_acc_history) + 1)
+        ax_acc.plot(epochs, s.train_acc_history, "--", color=line.get_color(), label=f"{label} train")
+        ax_acc.plot(epochs, s.val_acc_history, "-o", color=line.get_color(), label=f"{label} val")
+    ax_loss.set(xlabel="iteration", ylabel="training loss", title=title or "loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="train (dashed) and validation (solid) accuracy")
+    ax_loss.legend()
+    ax_acc.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def _contours(ax, surface, lim):
+    g = np.linspace(-lim, lim, 200)
+    W = np.stack(np.meshgrid(g, g), axis=-1)
+    Z = surface.loss(W)
+    levels = np.quantile(Z, np.linspace(0.005, 0.95, 25))
+    ax.contour(g, g, Z, levels=np.unique(levels), colors="0.75", linewidths=0.7)
+
+
+def plot_trajectories(panels, lim=2.2):
+    """Side-by-side contour plots with paths: panels is a list of (surface, {label: (T, 2) path})."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5), squeeze=False)
+    for ax, (surface, paths) in zip(axes[0], panels):
+        _contours(ax, surface, lim)
+        for label, p in paths.items():
+            ax.plot(p[:, 0], p[:, 1], "-", marker=".", markersize=3, linewidth=1.2, label=label)
+        ax.plot(*p[0], "k*", markersize=12, label="start")
+        ax.plot(*surface.minimum, "kx", markersize=10, label="a minimum")
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="$w_1$", ylabel="$w_2$", title=surface.name)
+        ax.set_aspect("equal")
+    axes[0][0].legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_series(series, xlabel, ylabel, title="", logy=False):
+    """One line per entry of series ({label: 1-D array or (x, y)})."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label, s in series.items():
+        if isinstance(s, tuple):
+            ax.plot(*s, label=label)
+        else:
+            ax.plot(s, label=label)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if logy:
+        ax.set_yscale("log")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_search(results, x="learning_rate", y="reg"):
+    """Scatter of the search: x and y on log axes, colour = validation accuracy; the best one ringed."""
+    fig, ax = plt.subplots(figsize=(7, 5))
+    xs, ys = [r[x] for r in results], [r[y] for r in results]
+    acc = [r["val_acc"] for r in results]
+    sc = ax.scatter(xs, ys, c=acc, cmap="viridis", s=60, label="trials")
+    best = max(results, key=lambda r: r["val_acc"])
+    ax.scatter([best[x]], [best[y]], s=220, facecolors="none", edgecolors="red", linewidths=2,
+               label=f"best: val acc {best['val_acc']:.3f}")
+    ax.set(xscale="log", yscale="log", xlabel=x.replace("_", " "), ylabel=y.replace("_", " "),
+           title="random search: validation accuracy")
+    fig.colorbar(sc, ax=ax, label="validation accuracy")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_bars(groups, ylabel, title=""):
+    """Grouped bars: groups is {group label: {bar label: value}}, bar labels shared by all groups."""
+    labels = list(next(iter(groups.values())))
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / len(groups)
+    for k, (group, values) in enumerate(groups.items()):
+        xs = np.arange(len(labels)) + k * width
+        ax.bar(xs, [values[b] for b in labels], width, label=group)
+    ax.set_xticks(np.arange(len(labels)) + 0.4 - width / 2, labels)
+    ax.set(ylabel=ylabel, title=title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def progress(iterable, desc=None):
+    """A progress bar over an iterable (tqdm; a widget in Jupyter)."""
+    from .progress import progress_bar
+    items = list(iterable)
+    return progress_bar(items, total=len(items), desc=desc)
