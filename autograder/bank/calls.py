@@ -147,10 +147,9 @@ def _model_init(cls, params):
         v = _as_array(k, v)
         outputs[f"{k}.shape"] = np.array(v.shape)
         outputs[f"{k}.dtype_is_float64"] = np.array(v.dtype == np.float64, dtype=np.int64)
-        if k.startswith("W"):
-            outputs[f"{k}.std"] = np.array(v.std())
-        else:
-            outputs[k] = v
+        # Random draws differ between correct implementations, so compare their spread, not their values.
+        outputs[f"{k}.std"] = np.array(v.std() if v.size else 0.0)
+        outputs[f"{k}.mean_abs"] = np.array(np.abs(v).mean() if v.size else 0.0)
     return outputs
 
 

@@ -84,7 +84,8 @@ register(
          mistakes={"plain_momentum": "this is plain momentum (w + v); Nesterov steps by "
                                      "-momentum * v_prev + (1 + momentum) * v",
                    "v_prev_sign": "the look-ahead correction subtracts momentum * v_prev",
-                   "new_v_twice": "keep the previous velocity v_prev before overwriting v"}),
+                   "v_prev_term_missing": "the step is -momentum * v_prev + (1 + momentum) * v; the v_prev "
+                                          "term is missing"}),
     Item("optim.adagrad", points=3, function="optim.adagrad", kind="update_rule", recipe="update_rule",
          returns=("next_w", "cache"),
          public=(Case("one step from a given cache", seed=25, w=(4, 5), state=["cache"], learning_rate=1e-2),

@@ -48,8 +48,9 @@ def compare_output(name, expected, got, rtol, atol):
     if got.size == 0:
         return None
     got64, exp64 = np.nan_to_num(got64), np.nan_to_num(exp64)  # NaN where expected NaN counts as equal
-    diff = np.abs(got64 - exp64)
-    rel = diff / np.maximum(1e-8, np.abs(got64) + np.abs(exp64))
+    with np.errstate(all="ignore"):
+        diff = np.abs(got64 - exp64)
+        rel = diff / np.maximum(1e-8, np.abs(got64) + np.abs(exp64))
     if rel.max() <= rtol or diff.max() <= atol:
         return None
     i = int(np.argmax(rel))

@@ -25,7 +25,7 @@ def explain(result, item, got, mistake_outputs):
 def constant_factor(expected, got):
     """k if got == k * expected for one constant k (within 1e-6), else None."""
     expected, got = np.asarray(expected, np.float64), np.asarray(got, np.float64)
-    if expected.shape != got.shape or not np.isfinite(got).all():
+    if expected.shape != got.shape or expected.size < 2 or not np.isfinite(got).all():
         return None
     mask = np.abs(expected) > 1e-12
     if not mask.any():

@@ -54,7 +54,7 @@ class Verdict:
             lines.append(f"  {self.error}")
         for c in self.cases:
             label = f'hidden case "{c.case}"' if c.hidden else f'case "{c.case}"'
-            if not c.passed:
+            if not c.passed and c.problems:
                 # Hidden cases report the verdict and the mistake, never values or positions.
                 detail = "; ".join(p.split(",")[0] for p in c.problems) if c.hidden else "; ".join(c.problems)
                 lines.append(f"  {label}: {detail}")

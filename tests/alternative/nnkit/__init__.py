@@ -1,0 +1,1 @@
+"""An independently written, correct nnkit (loops, einsum, other caches): must get full marks."""

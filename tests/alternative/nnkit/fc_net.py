@@ -1,0 +1,37 @@
+import numpy as np
+
+from .layers import affine_backward, affine_forward, relu_backward, relu_forward, softmax_loss
+
+
+class FullyConnectedNet:
+    def __init__(self, hidden_dims, input_dim=784, num_classes=10, dropout_keep_ratio=1, normalization=None,
+                 reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
+        self.reg, self.dtype = reg, dtype
+        sizes = [input_dim] + list(hidden_dims) + [num_classes]
+        self.num_layers = len(sizes) - 1
+        rs = np.random.RandomState(seed)
+        self.params = {}
+        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            self.params["W%d" % i] = rs.normal(0.0, weight_scale, size=(a, b)).astype(dtype)
+            self.params["b%d" % i] = np.zeros(b, dtype=dtype)
+
+    def loss(self, X, y=None):
+        h, caches = X.astype(self.dtype), []
+        for i in range(1, self.num_layers + 1):
+            h, c = affine_forward(h, self.params["W%d" % i], self.params["b%d" % i])
+            caches.append(c)
+            if i < self.num_layers:
+                h, c = relu_forward(h)
+                caches.append(c)
+        if y is None:
+            return h
+        loss, d = softmax_loss(h, y)
+        grads = {}
+        for i in range(self.num_layers, 0, -1):
+            if i < self.num_layers:
+                d = relu_backward(d, caches.pop())
+            d, dW, grads["b%d" % i] = affine_backward(d, caches.pop())
+            W = self.params["W%d" % i]
+            grads["W%d" % i] = dW + self.reg * W
+            loss += self.reg * np.sum(W ** 2) / 2
+        return loss, grads

@@ -1,0 +1,41 @@
+"""Shared helpers: the reference on sys.path, and submissions made from it with patches."""
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "assignments" / "nntrain"
+for p in (str(ROOT), str(SOURCE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+from autograder import paths  # noqa: E402
+from autograder.grade import load_tables  # noqa: E402
+
+
+def make_submission(dest, package_dir=paths.REFERENCE_PACKAGE, patches=None, extra=None):
+    """A submission folder dest/nntrain with a copy of package_dir as nnkit/ and patched files.
+
+    patches: {file in nnkit: function text -> text}; extra: {relative path: text} written as given.
+    """
+    folder = Path(dest) / paths.ASSIGNMENT
+    shutil.copytree(package_dir, folder / paths.PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+    for name, patch in (patches or {}).items():
+        path = folder / paths.PACKAGE / name
+        path.write_text(patch(path.read_text()))
+    for rel, text in (extra or {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    return folder
+
+
+def append_to(file_text_addition):
+    """A patch that appends code to a module (later definitions replace earlier ones)."""
+    return lambda text: text + "\n\n" + file_text_addition + "\n"
+
+
+@pytest.fixture(scope="session")
+def table():
+    return load_tables()
