@@ -8,7 +8,7 @@ HIDDEN = {
     "fc.relu_backward": (Case("h1", seed=107, x=(7,)), Case("h2", seed=108, x=(3, 2, 4))),
     "fc.svm_loss": (Case("h1", seed=109, N=8, C=2), Case("h2", seed=110, N=30, C=7)),
     "fc.softmax_loss": (Case("h1", seed=111, N=8, C=3, scale=300.0), Case("h2", seed=112, N=30, C=7)),
-    "fc.net_init": (Case("h1", hidden_dims=[50, 40, 30], input_dim=60, num_classes=12, weight_scale=1e-1, seed=3),),
+    "fc.net_init": (Case("h1", hidden_dims=[50, 40, 30], input_dim=60, num_classes=12, weight_scale=1e-1, model_seed=3),),
     "fc.net_loss": (Case("h1", seed=113, hidden_dims=[7, 6, 5], input_dim=9, num_classes=5, N=4, reg=0.1),
                     Case("h2", seed=114, hidden_dims=[4], input_dim=3, num_classes=6, N=5, labels=False)),
     "optim.sgd_momentum": (Case("h1", seed=115, w=(3, 2), steps=2, state=["velocity"], learning_rate=0.05,

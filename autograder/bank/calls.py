@@ -9,7 +9,7 @@ import numpy as np
 
 from .numeric import eval_numerical_gradient, eval_numerical_gradient_array
 
-CTOR_KEYS = ("hidden_dims", "input_dim", "num_classes", "reg", "weight_scale", "seed", "dropout_keep_ratio",
+CTOR_KEYS = ("hidden_dims", "input_dim", "num_classes", "reg", "weight_scale", "dropout_keep_ratio",
              "normalization")
 
 
@@ -136,6 +136,8 @@ def _run_rule(spec, fn, inputs):
 
 def _ctor_args(params):
     args = {k: params[k] for k in CTOR_KEYS if k in params}
+    if "model_seed" in params:  # a case's own `seed` draws its inputs; this one seeds the model
+        args["seed"] = params["model_seed"]
     args["dtype"] = np.float64
     return args
 

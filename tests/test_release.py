@@ -1,0 +1,137 @@
+"""The committed release is what the build makes now, and no reference line reaches it."""
+import filecmp
+import re
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+from autograder import build, paths
+from autograder.bank import fixtures
+from autograder.hidden import HIDDEN
+from autograder.samples import SAMPLES, sample_files
+
+
+def _solution_lines(text):
+    """Non-trivial lines between solution markers in a .py or notebook source."""
+    lines, inside = set(), False
+    for line in text.splitlines():
+        s = line.strip()
+        if s == build.BEGIN:
+            inside = True
+        elif s == build.END:
+            inside = False
+        elif inside and len(s) > 12:
+            lines.add(s)
+    return lines
+
+
+@pytest.fixture(scope="module")
+def fresh_release(tmp_path_factory):
+    root = tmp_path_factory.mktemp("release")
+    return build.build_release(root)
+
+
+def _tree(root):
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def test_committed_release_is_what_the_build_makes_now(fresh_release):
+    assert _tree(fresh_release) == _tree(paths.RELEASE)
+    for rel in _tree(fresh_release):
+        a, b = fresh_release / rel, paths.RELEASE / rel
+        if rel.suffix == ".npz":
+            with np.load(a) as fa, np.load(b) as fb:
+                assert fa.files == fb.files and all(np.array_equal(fa[k], fb[k], equal_nan=fa[k].dtype.kind == "f") for k in fa.files), rel
+        else:
+            assert filecmp.cmp(a, b, shallow=False), f"{rel} differs: run `python -m autograder build`"
+
+
+def test_no_line_of_reference_code_reaches_the_release():
+    reference, outside = set(), set()
+    for src in list(paths.REFERENCE_PACKAGE.rglob("*.py")) + list(paths.SOURCE.glob("*.ipynb")):
+        text = src.read_text()
+        reference |= _solution_lines(text)
+        outside |= {ln.strip() for ln in build.strip_solutions(text).splitlines()} if src.suffix == ".py" else set()
+    secret = reference - outside  # lines such as "N = x.shape[0]" also stand outside the solutions
+    assert len(secret) > 30  # the markers are really there
+    leaks = []
+    for path in list((paths.RELEASE / paths.PACKAGE).rglob("*.py")) + list(paths.RELEASE.glob("*.ipynb")):
+        text = path.read_text()
+        leaks += [f"{path.relative_to(paths.RELEASE)}: {line}" for line in secret if line in text]
+    assert not leaks, "\n".join(leaks[:10])
+
+
+def test_shipped_checks_and_utils_are_the_kit_copies_without_reference_code():
+    for shipped, origin in (("checks", paths.BANK), ("utils", paths.ROOT / "utils")):
+        for path in (paths.RELEASE / shipped).glob("*.py"):
+            assert path.read_text() == (origin / path.name).read_text(), path
+    assert not (paths.RELEASE / "autograder").exists() and not (paths.RELEASE / "assignments").exists()
+
+
+def test_release_has_no_solution_markers_and_no_answers():
+    for path in paths.RELEASE.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".ipynb"):
+            assert "BEGIN SOLUTION" not in path.read_text(), path
+
+
+def test_release_stubs_keep_signatures_docstrings_and_raise_a_pointer():
+    text = (paths.RELEASE / paths.PACKAGE / "layers.py").read_text()
+    assert "def affine_backward(dout, cache):" in text and "dw: (D, M), where D = d1 * ... * dk." in text
+    assert ('raise NotImplementedError("affine_backward: your code goes here (see the docstring); '
+            "then run check('affine_backward')\")") in text
+    init = (paths.RELEASE / paths.PACKAGE / "fc_net.py").read_text()
+    assert "FullyConnectedNet.__init__: your code goes here" in init and "check('net_init')" in init
+
+
+def test_release_modules_import_and_stubs_raise(tmp_path):
+    code = ("import numpy as np\nfrom nnkit import layers\n"
+            "try:\n    layers.relu_forward(np.ones(3))\nexcept NotImplementedError as e:\n    print('RAISED', e)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=paths.RELEASE, capture_output=True, text=True)
+    assert "RAISED relu_forward: your code goes here" in out.stdout, out.stderr
+
+
+def test_fixtures_are_what_the_reference_gives_now():
+    public, hidden = build.compute_fixtures()
+    for table, path in ((public, fixtures.PUBLIC), (hidden, paths.HIDDEN_FIXTURES)):
+        committed = fixtures.load(path)
+        assert set(committed) == set(table)
+        for key, entry in table.items():
+            for out, arr in entry["expected"].items():
+                np.testing.assert_array_equal(committed[key]["expected"][out], arr, err_msg=str(key))
+
+
+def test_hidden_cases_and_fixtures_are_not_shipped():
+    shipped = "\n".join(p.read_text() for p in (paths.RELEASE / "checks").glob("*.py"))
+    assert "HIDDEN" not in shipped and "hidden_fixtures" not in shipped
+    assert not list(paths.RELEASE.rglob("hidden*"))
+    with np.load(paths.RELEASE / "checks" / "public_fixtures.npz") as f:
+        hidden_names = {(item_id, c.name) for item_id, cases in HIDDEN.items() for c in cases}
+        assert not [k for k in f.files if tuple(k.split("|")[:2]) in hidden_names]
+
+
+def test_sample_submissions_are_fresh():
+    for name, files in sample_files().items():
+        with zipfile.ZipFile(SAMPLES / f"{name}.zip") as z:
+            assert sorted(z.namelist()) == sorted(files), name
+            for member, content in files.items():
+                data = z.read(member)
+                assert data == (content.encode() if isinstance(content, str) else content), (name, member)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("def f():\n    ### BEGIN SOLUTION\n    x = 1\n", "without"),
+    ("def f():\n    ### END SOLUTION\n", "without"),
+    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    ### END SOLUTION\n", "nested"),
+], ids=["unterminated", "stray end", "nested"])
+def test_strip_solutions_rejects_broken_markers(text, message):
+    with pytest.raises(ValueError, match=message):
+        build.strip_solutions(text)
+
+
+def test_strip_solutions_names_methods_and_keeps_indentation():
+    text = "class A:\n    def go(self):\n        ### BEGIN SOLUTION\n        return 1\n        ### END SOLUTION\n"
+    out = build.strip_solutions(text)
+    assert re.search(r'^        raise NotImplementedError\("A.go: your code goes here', out, re.M)
