@@ -1,0 +1,82 @@
+"""The command line: a batch goes on past bad submissions, writes its reports and the gradebook."""
+import csv
+import json
+import subprocess
+import sys
+
+from autograder import paths
+from autograder.samples import SAMPLES
+
+
+def run(*args, cwd=paths.ROOT):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_missing_submission_is_bad_usage_with_one_line(tmp_path):
+    out = run("grade", "missing.zip", "--out", str(tmp_path / "g"))
+    assert out.returncode == 2
+    assert out.stderr.strip() == "error: missing.zip: no such file"
+
+
+def test_batch_with_a_corrupt_zip_grades_the_others_and_exits_1(tmp_path):
+    bad = tmp_path / "mallory.zip"
+    bad.write_bytes(b"this is not a zip")
+    out = run("grade", str(SAMPLES / "reference.zip"), str(bad), str(SAMPLES / "stubs.zip"),
+              "--out", str(tmp_path / "g"), "--jobs", "2", "--quiet")
+    assert out.returncode == 1, out.stderr
+    lines = out.stdout.splitlines()
+    assert any(ln.startswith("reference") and "75.0 / 75" in ln for ln in lines)
+    assert any(ln.startswith("mallory") and "not a readable zip" in ln for ln in lines)
+    assert any(ln.startswith("stubs") and "13 items not implemented" in ln for ln in lines)
+    with open(tmp_path / "g" / "grades.csv") as f:
+        rows = {r["submission"]: r for r in csv.DictReader(f)}
+    assert float(rows["reference"]["score"]) == 75 and float(rows["mallory"]["score"]) == 0
+    assert json.loads((tmp_path / "g" / "mallory.json").read_text())["score"] == 0
+
+
+def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
+    out_dir = tmp_path / "g"
+    out = run("grade", str(SAMPLES / "partial.zip"), str(SAMPLES / "reference.zip"), "--out", str(out_dir),
+              "--quiet")
+    assert out.returncode == 0, out.stderr
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(paths.ASSIGNMENT, "partial")
+        assert sub.score == 41.8 and sub.max_score == 100
+        grade = gb.find_grade("fc-affine_backward", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
+        assert grade.auto_score == 1.2 and grade.max_score == 6
+        manual = gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
+        assert manual.auto_score is None and manual.needs_manual_grade
+    assert (out_dir / "autograded" / "partial" / paths.ASSIGNMENT / "FullyConnectedNets.ipynb").exists()
+    bin_dir = f"{sys.prefix}/bin"
+    export = subprocess.run([f"{bin_dir}/nbgrader", "export", "--to", "exported.csv"], cwd=out_dir,
+                            capture_output=True, text=True, env={"PATH": bin_dir + ":/usr/bin:/bin"})
+    assert export.returncode == 0, export.stderr
+    rows = {r["student_id"]: r for r in csv.DictReader(open(out_dir / "exported.csv"))}
+    assert float(rows["reference"]["score"]) == 75.0 and float(rows["partial"]["max_score"]) == 100.0
+
+
+def test_regrading_keeps_manual_grades(tmp_path):
+    out_dir = tmp_path / "g"
+    assert run("grade", str(SAMPLES / "partial.zip"), "--out", str(out_dir), "--quiet").returncode == 0
+    from nbgrader.api import Gradebook
+    url = f"sqlite:///{out_dir / 'gradebook.db'}"
+    with Gradebook(url) as gb:
+        gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial").manual_score = 3
+        gb.db.commit()
+    assert run("grade", str(SAMPLES / "partial.zip"), "--out", str(out_dir), "--quiet").returncode == 0
+    with Gradebook(url) as gb:
+        assert gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial").score == 3
+        assert gb.find_submission(paths.ASSIGNMENT, "partial").score == 44.8
+
+
+def test_check_verb_prints_public_verdicts():
+    out = run("check", "affine_backward")
+    assert out.returncode == 0 and "affine_backward  PASS" in out.stdout
+    out = run("check", "relu_forward", "--folder", str(paths.RELEASE))
+    assert out.returncode == 1 and "not implemented yet" in out.stdout
+
+
+def test_help_comes_from_the_docstrings():
+    out = run("grade", "--help")
+    assert "Gradescope's results format" in out.stdout
