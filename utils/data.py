@@ -76,3 +76,9 @@ def _load_fashion(root):
                                 f"restore it from the repository or set NNKIT_DATA to the folder holding it")
     with np.load(path, allow_pickle=False) as f:
         return {k: f[k] for k in f.files}
+
+
+if __name__ == "__main__":  # `python -m utils.data`: check the embedded data loads
+    data = load_dataset()
+    sizes = ", ".join(f"{split} {len(data[f'y_{split}'])}" for split in SPLITS)
+    print(f"Fashion-MNIST subset OK ({sizes}; images {data['X_train'].shape[1:]}) in {datasets_dir()}")

@@ -2,6 +2,8 @@
 
 Key layout: "<item>|<case>|expected|<output>" and "<item>|<case>|~<mistake>|<output>".
 """
+import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +20,19 @@ def save(path, table):
         for name, outputs in entry.get("mistakes", {}).items():
             for out, arr in outputs.items():
                 arrays[f"{item_id}|{case}|~{name}|{out}"] = arr
-    np.savez_compressed(path, **arrays)
+    write_npz(path, arrays)
+
+
+def write_npz(path, arrays):
+    """np.savez_compressed, but byte-for-byte reproducible (sorted members, fixed timestamps)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for key in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.asarray(arrays[key]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", (2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, buf.getvalue())
 
 
 def load(path=PUBLIC):

@@ -46,7 +46,7 @@ class Verdict:
         hidden = [c for c in self.cases if c.hidden]
         counts = f"{sum(c.passed for c in public)} of {len(public)} public cases pass"
         if self.fixed_score is not None:
-            counts = "scored on accuracy"
+            counts = self.cases[0].case if self.cases else "scored on a scale"
         if hidden:
             counts += f", {sum(c.passed for c in hidden)} of {len(hidden)} hidden"
         lines = [f"{self.name}  {word}  {counts}  ({self.score:g} / {self.points:g} points)"]
