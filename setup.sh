@@ -22,8 +22,8 @@ step "Jupyter kernel 'nnkit' (in .venv)"
 step "embedded data"
 .venv/bin/python -m utils.data
 
-step "release/ from assignments/ (fixtures, nbgrader generate_assignment, stripped package, samples)"
-.venv/bin/python -m autograder build
+step "release/: check it is what assignments/ builds now (python -m autograder build regenerates it)"
+.venv/bin/python -m autograder build --check
 
 if [ "$GRADE" = 1 ]; then
   step "main job: grading the sample submissions"

@@ -170,6 +170,46 @@ def build_release(release_root=paths.ROOT / "release"):
     return target
 
 
+def _same_file(a, b):
+    if a.suffix == ".npz":
+        import numpy as np
+        with np.load(a) as fa, np.load(b) as fb:
+            return fa.files == fb.files and all(
+                np.array_equal(fa[k], fb[k], equal_nan=fa[k].dtype.kind == "f") for k in fa.files)
+    return a.read_bytes() == b.read_bytes()
+
+
+def _tree(root):
+    return {p.relative_to(root) for p in Path(root).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+
+
+def stale_files():
+    """Generated files that differ from what the build makes now (empty when release/ etc. are fresh).
+
+    Compares the fixtures (by value), a fresh release (file by file) and the sample submissions.
+    """
+    from .samples import SAMPLES, write_samples
+    stale = []
+    public, hidden = compute_fixtures()
+    for table, path in ((public, fixtures.PUBLIC), (hidden, paths.HIDDEN_FIXTURES)):
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / path.name
+            fixtures.save(fresh, table)
+            if not path.exists() or not _same_file(fresh, path):
+                stale.append(str(path.relative_to(paths.ROOT)))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = build_release(Path(tmp))
+        committed = paths.RELEASE
+        for rel in sorted(_tree(target) | _tree(committed)):
+            if not (target / rel).exists() or not (committed / rel).exists() or not _same_file(target / rel,
+                                                                                               committed / rel):
+                stale.append(f"release/{paths.ASSIGNMENT}/{rel}")
+        written = write_samples(Path(tmp))
+        stale += [str((SAMPLES / p.name).relative_to(paths.ROOT)) for p in written
+                  if not (SAMPLES / p.name).exists() or not _same_file(p, SAMPLES / p.name)]
+    return stale
+
+
 def build(release_root=paths.ROOT / "release", fixtures_too=True):
     """Fixtures, then the release, then the sample submissions. Returns the release folder."""
     from .samples import write_samples

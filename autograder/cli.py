@@ -1,6 +1,5 @@
-"""python -m autograder <verb>: build, grade, check. Each verb's docstring is its --help."""
+"""python -m autograder <verb>: build, grade, gradescope, check. Each verb's docstring is its --help."""
 import argparse
-import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -13,8 +12,17 @@ class UsageError(Exception):
 
 
 def build(args):
-    """Regenerate fixtures from the reference and the student release in release/ (nbgrader + .py stripping)."""
-    from .build import build as run_build
+    """Regenerate fixtures from the reference, the student release in release/ (nbgrader + .py stripping)
+    and the sample submissions. With --check, change nothing: exit 1 and list the generated files that are
+    out of date."""
+    from .build import build as run_build, stale_files
+    if args.check:
+        stale = stale_files()
+        for path in stale:
+            print(f"stale: {path}")
+        print("generated files are up to date" if not stale else
+              f"{len(stale)} generated files are out of date: run `python -m autograder build`")
+        return 1 if stale else 0
     target = run_build(fixtures_too=not args.skip_fixtures)
     print(f"wrote fixtures and {target.relative_to(paths.ROOT)}")
     return 0
@@ -83,6 +91,25 @@ def grade(args):
     return status
 
 
+def gradescope(args):
+    """Gradescope's run_autograder step: grade one submission folder, write its results.json.
+
+    Defaults follow Gradescope's layout (/autograder/submission in, /autograder/results/results.json out).
+    Exit 0 once the results file is written, whatever the score.
+    """
+    from .grade import grade_submission
+    from .report import write_results
+    from .run import Limits
+    submission = Path(args.submission)
+    if not submission.exists():
+        raise UsageError(f"{submission}: no such file")
+    result = grade_submission(submission, Limits(args.time_limit, int(args.memory_limit * 2**20)))
+    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
+    path = write_results(Path(args.results).parent, result, filename=Path(args.results).name)
+    print(f"wrote {path}: {sum(v.score for v in result['verdicts']):g} points")
+    return 0
+
+
 def check(args):
     """Run the public checks of one function (or all) on a package folder, printing the diagnostics."""
     folder = Path(args.folder).resolve()
@@ -106,7 +133,8 @@ def parser():
     p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="verb", required=True)
     b = sub.add_parser("build", help=build.__doc__.splitlines()[0], description=build.__doc__)
-    b.add_argument("--skip-fixtures", action="store_true", help="only regenerate release/")
+    b.add_argument("--skip-fixtures", action="store_true", help="only regenerate release/ and the samples")
+    b.add_argument("--check", action="store_true", help="only report generated files that are out of date")
     b.set_defaults(func=build)
     g = sub.add_parser("grade", help=grade.__doc__.splitlines()[0], description=grade.__doc__,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -119,6 +147,12 @@ def parser():
     g.add_argument("--no-gradebook", action="store_true", help="do not record in an nbgrader gradebook")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=grade)
+    gs = sub.add_parser("gradescope", help=gradescope.__doc__.splitlines()[0], description=gradescope.__doc__)
+    gs.add_argument("submission", nargs="?", default="/autograder/submission")
+    gs.add_argument("--results", default="/autograder/results/results.json")
+    gs.add_argument("--time-limit", type=float, default=20.0)
+    gs.add_argument("--memory-limit", type=float, default=3072)
+    gs.set_defaults(func=gradescope)
     c = sub.add_parser("check", help=check.__doc__.splitlines()[0], description=check.__doc__)
     c.add_argument("name", nargs="?", help="function name, e.g. affine_backward (default: all)")
     c.add_argument("--folder", default=str(paths.SOURCE), help="folder holding nnkit/ (default: the reference)")

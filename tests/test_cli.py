@@ -22,12 +22,15 @@ def test_batch_with_a_corrupt_zip_grades_the_others_and_exits_1(tmp_path):
     bad = tmp_path / "mallory.zip"
     bad.write_bytes(b"this is not a zip")
     out = run("grade", str(SAMPLES / "reference.zip"), str(bad), str(SAMPLES / "stubs.zip"),
-              "--out", str(tmp_path / "g"), "--jobs", "2", "--quiet")
+              str(SAMPLES / "broken.zip"), "--out", str(tmp_path / "g"), "--jobs", "2", "--quiet",
+              "--time-limit", "3")
     assert out.returncode == 1, out.stderr
     lines = out.stdout.splitlines()
     assert any(ln.startswith("reference") and "75.0 / 75" in ln for ln in lines)
     assert any(ln.startswith("mallory") and "not a readable zip" in ln for ln in lines)
     assert any(ln.startswith("stubs") and "13 items not implemented" in ln for ln in lines)
+    broken = next(ln for ln in lines if ln.startswith("broken"))  # syntax error in layers.py, infinite loop in adam
+    assert "27.0 / 75" in broken and "SyntaxError in layers.py" in broken and "timed out after 3 s" in broken
     with open(tmp_path / "g" / "grades.csv") as f:
         rows = {r["submission"]: r for r in csv.DictReader(f)}
     assert float(rows["reference"]["score"]) == 75 and float(rows["mallory"]["score"]) == 0
@@ -80,3 +83,14 @@ def test_check_verb_prints_public_verdicts():
 def test_help_comes_from_the_docstrings():
     out = run("grade", "--help")
     assert "Gradescope's results format" in out.stdout
+
+
+def test_gradescope_verb_writes_results_json_for_a_folder(tmp_path):
+    import zipfile
+    with zipfile.ZipFile(SAMPLES / "partial.zip") as z:
+        z.extractall(tmp_path / "submission")
+    results = tmp_path / "results" / "results.json"
+    out = run("gradescope", str(tmp_path / "submission"), "--results", str(results))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(results.read_text())
+    assert data["score"] == 41.8 and len(data["tests"]) == 14

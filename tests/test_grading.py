@@ -3,7 +3,6 @@ import json
 import zipfile
 
 import numpy as np
-import pytest
 
 from autograder import paths
 from autograder.cases import items

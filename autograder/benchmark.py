@@ -1,0 +1,45 @@
+"""Grading speed, measured: `python -m autograder.benchmark [--batch 10]`.
+
+Prints the wall time to grade one full submission (the reference sample), and a batch of N copies of it
+with --jobs 1 and --jobs 2, through the real command line (child processes, reports, gradebook).
+"""
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .samples import SAMPLES
+
+
+def timed_grade(submissions, jobs, out):
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, submissions), "--out", str(out),
+                           "--jobs", str(jobs), "--quiet"], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"grading failed:\n{done.stdout}\n{done.stderr}")
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=10, help="submissions in the batch (default 10)")
+    n = parser.parse_args().batch
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        copies = []
+        for i in range(n):
+            copies.append(tmp / f"student{i:02d}.zip")
+            shutil.copy(SAMPLES / "reference.zip", copies[-1])
+        one = timed_grade(copies[:1], 1, tmp / "one")
+        print(f"one submission, --jobs 1: {one:.1f} s (command line, including start-up and gradebook)")
+        for jobs in (1, 2):
+            seconds = timed_grade(copies, jobs, tmp / f"batch{jobs}")
+            print(f"batch of {n}, --jobs {jobs}: {seconds:.1f} s ({seconds / n:.2f} s per submission)")
+
+
+if __name__ == "__main__":
+    main()
