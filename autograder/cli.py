@@ -46,7 +46,6 @@ def grade(args):
     from tqdm import tqdm
 
     from .cases import items
-    from .gradebook import record, write_config
     from .report import summary_line, write_grades_csv, write_results
     from .unpack import submission_name
 
@@ -69,7 +68,10 @@ def grade(args):
     width = max(len(n) for n in names) + 2
     bar = tqdm(total=len(jobs), desc="grading", unit="sub", file=sys.stderr, disable=args.quiet)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for result in pool.map(_grade_one, jobs):
+        graded = pool.map(_grade_one, jobs)  # workers start now; nbgrader's slow import overlaps with them
+        if not args.no_gradebook:
+            from .gradebook import record, write_config
+        for result in graded:
             results.append(result)
             write_results(out, result)
             if result["error"]:

@@ -57,6 +57,11 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
     assert export.returncode == 0, export.stderr
     rows = {r["student_id"]: r for r in csv.DictReader(open(out_dir / "exported.csv"))}
     assert float(rows["reference"]["score"]) == 75.0 and float(rows["partial"]["max_score"]) == 100.0
+    feedback = subprocess.run([f"{bin_dir}/nbgrader", "generate_feedback", paths.ASSIGNMENT], cwd=out_dir,
+                              capture_output=True, text=True, env={"PATH": bin_dir + ":/usr/bin:/bin"})
+    assert feedback.returncode == 0, feedback.stderr
+    html = (out_dir / "feedback" / "partial" / paths.ASSIGNMENT / "FullyConnectedNets.html").read_text()
+    assert "Score: 41.8 / 100.0" in html and "Score: 1.2 / 6.0" in html
 
 
 def test_regrading_keeps_manual_grades(tmp_path):
