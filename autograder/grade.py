@@ -1,4 +1,5 @@
 """Grade one submission: unpack, run every item out of process, compare with fixtures, explain."""
+import re
 import shutil
 import time
 from pathlib import Path
@@ -76,7 +77,18 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
         return result
     try:
         result.update(name=ws.name, skipped=ws.skipped)
-        result["verdicts"] = [grade_item(ws.root, it, table, limits) for it in items(notebooks)]
+        hanging = {}  # module -> the error of the item whose import of it never ended
+        for it in items(notebooks):
+            modules = {f.rsplit(".", 1)[0] for f in (it.function, it.forward) if f} if it.kind != "artifact" else set()
+            stuck = sorted(modules & set(hanging))
+            if stuck:
+                result["verdicts"].append(Verdict(it.id, it.name, it.points, error=hanging[stuck[0]]))
+                continue
+            verdict = grade_item(ws.root, it, table, limits)
+            match = re.search(r"while importing (\w+)\.py", verdict.error or "")
+            if match:
+                hanging[match.group(1)] = verdict.error
+            result["verdicts"].append(verdict)
         if keep_notebooks:
             for nb in ws.root.glob("*.ipynb"):
                 Path(keep_notebooks).mkdir(parents=True, exist_ok=True)

@@ -107,8 +107,17 @@ def _read_case(job_dir, i, name):
                    notes=notes, numeric=numeric)
 
 
+def hanging_import(job_dir):
+    """The module (e.g. "layers") whose import was still running when the child stopped, or None."""
+    mark = Path(job_dir) / "importing"
+    return mark.read_text().strip() if mark.exists() else None
+
+
 def _failure_reason(proc, timed_out, limits, stderr_path):
     if timed_out:
+        module = hanging_import(stderr_path.parent)
+        if module:
+            return f"timed out after {limits.seconds:g} s while importing {module}.py (code at module level runs forever?)"
         return f"timed out after {limits.seconds:g} s (an infinite loop?)"
     code = proc.returncode
     tail = ""

@@ -147,3 +147,13 @@ def test_results_json_has_gradescope_shape(tmp_path):
     assert {"score", "max_score", "tests"} <= set(data)
     assert all({"name", "score", "max_score", "status", "output"} <= set(t) for t in data["tests"])
     assert 0 < data["score"] < data["max_score"]
+
+
+def test_a_module_whose_import_never_ends_is_timed_out_once_then_skipped(tmp_path):
+    folder = make_submission(tmp_path, patches={"optim.py": append_to("while True:\n    pass")})
+    result = grade_submission(folder, Limits(seconds=2.0))
+    by_id = {v.id: v for v in result["verdicts"]}
+    optim_items = [v for v in result["verdicts"] if v.id.startswith("optim.")]
+    assert all("while importing optim.py" in v.error and v.score == 0 for v in optim_items)
+    assert by_id["fc.affine_forward"].score == by_id["fc.affine_forward"].points
+    assert result["seconds"] < 2.0 * 2 + 10  # one timeout, not five
