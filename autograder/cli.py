@@ -31,8 +31,8 @@ def build(args):
 def _grade_one(job):
     from .grade import grade_submission
     from .run import Limits
-    submission, limits, notebooks_dest = job
-    return grade_submission(submission, Limits(*limits), keep_notebooks=notebooks_dest)
+    submission, limits, notebooks_dest, out = job
+    return grade_submission(submission, Limits(*limits), keep_notebooks=notebooks_dest, hide=[out])
 
 
 def grade(args):
@@ -63,7 +63,11 @@ def grade(args):
     db = Path(args.gradebook) if args.gradebook else out / "gradebook.db"
     by_id = {it.id: it for it in items()}
     limits = (args.time_limit, int(args.memory_limit * 2**20))
-    jobs = [(s, limits, str(out / "autograded" / n / paths.ASSIGNMENT)) for s, n in zip(args.submissions, names)]
+    jobs = [(s, limits, str(out / "autograded" / n / paths.ASSIGNMENT), str(out.resolve()))
+            for s, n in zip(args.submissions, names)]
+    if not args.quiet:
+        from .run import sandbox_mode
+        print(f"sandbox for student code: {sandbox_mode()}", file=sys.stderr)
     results, status = [], 0
     width = max(len(n) for n in names) + 2
     bar = tqdm(total=len(jobs), desc="grading", unit="sub", file=sys.stderr, disable=args.quiet)

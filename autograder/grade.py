@@ -10,7 +10,7 @@ from .bank.evaluate import judge_case
 from .bank.numeric import rel_error
 from .bank.verdict import Verdict
 from .cases import all_cases, items
-from .run import Limits, run_item
+from .run import Limits, grading_root, run_item
 from .unpack import SubmissionError, unpack
 
 
@@ -29,12 +29,15 @@ def grade_artifact(workspace_root, item):
     return artifact.verdict(item, Path(workspace_root) / artifact.PATH, images, labels, "held-out")
 
 
-def grade_item(workspace_root, item, table, limits=Limits()):
-    """Verdict of one item on a workspace (the child runs the code; this process judges)."""
+def grade_item(workspace_root, item, table, limits=Limits(), hide=()):
+    """Verdict of one item on a workspace (the child runs the code; this process judges).
+
+    hide: further folders the child must not see (the output folder), where namespaces are available.
+    """
     if item.kind == "artifact":
         return grade_artifact(workspace_root, item)
     cases, hidden = all_cases(item)
-    outcomes = run_item(workspace_root, item, cases, limits)
+    outcomes = run_item(workspace_root, item, cases, limits, hide=hide)
     verdict = Verdict(item.id, item.name, item.points)
     for case, out in zip(cases, outcomes):
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], out.outputs, out.error,
@@ -50,7 +53,7 @@ def grade_item(workspace_root, item, table, limits=Limits()):
     return verdict
 
 
-def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None):
+def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None, hide=()):
     """Grade a zip or folder.
 
     Args:
@@ -59,6 +62,7 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
         table: fixtures (default: public and hidden, loaded here).
         notebooks: grade only the items of these notebooks (default: all).
         keep_notebooks: folder to copy the submitted notebooks into (for formgrader), or None.
+        hide: further folders student code must not see (the output folder).
 
     Returns:
         dict: name, verdicts (list of Verdict), error (None, or why nothing could be graded), seconds, skipped.
@@ -67,7 +71,7 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
     table = load_tables() if table is None else table
     result = {"name": None, "verdicts": [], "error": None, "skipped": []}
     try:
-        ws = unpack(submission)
+        ws = unpack(submission, dest=grading_root())
     except SubmissionError as exc:
         from .unpack import submission_name
         result.update(name=submission_name(submission), error=str(exc))
@@ -84,7 +88,7 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             if stuck:
                 result["verdicts"].append(Verdict(it.id, it.name, it.points, error=hanging[stuck[0]]))
                 continue
-            verdict = grade_item(ws.root, it, table, limits)
+            verdict = grade_item(ws.root, it, table, limits, hide)
             match = re.search(r"while importing (\w+)\.py", verdict.error or "")
             if match:
                 hanging[match.group(1)] = verdict.error

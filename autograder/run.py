@@ -71,11 +71,72 @@ def can_drop_privileges():
                 ok = probe.returncode == 0
             except OSError:
                 ok = False
-            if not ok:
-                print("warning: running as root but user nobody cannot run this Python; student code runs "
-                      "as root (install the kit outside /root to sandbox it as nobody)", file=sys.stderr)
+            if not ok and not can_use_namespaces():
+                print("warning: running as root without namespaces, and user nobody cannot run this Python: "
+                      "student code runs as root, unsandboxed", file=sys.stderr)
         _DROP["ok"] = ok
     return _DROP["ok"]
+
+
+_NAMESPACES = {}
+
+
+def grading_root():
+    """The folder under which every workspace and job folder of this machine's grading lives (mode 0711).
+
+    In the namespace sandbox each child sees it empty, so no student reads another's files.
+    """
+    root = Path(tempfile.gettempdir()) / "nnkit-grading"
+    root.mkdir(exist_ok=True)
+    os.chmod(root, 0o711)  # others may not list it; a child running as nobody may still reach its own folders
+    return root
+
+
+def can_use_namespaces():
+    """True when this process may run children in new mount and network namespaces (root, unshare works)."""
+    if "ok" not in _NAMESPACES:
+        ok = False
+        if os.geteuid() == 0:
+            with tempfile.TemporaryDirectory() as tmp:
+                try:
+                    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "--net", "--",
+                                            "/bin/sh", "-c", f"mount -t tmpfs tmpfs {tmp}"], capture_output=True)
+                    ok = probe.returncode == 0
+                except OSError:
+                    ok = False
+        _NAMESPACES["ok"] = ok
+    return _NAMESPACES["ok"]
+
+
+def secret_dirs(extra=()):
+    """Folders a child must not see: the reference, the kit's tests and history, hidden fixtures, samples,
+    every submission being graded, and any extra (the --out folder)."""
+    dirs = [paths.ROOT / "assignments", paths.ROOT / "tests", paths.ROOT / ".git", paths.HIDDEN_FIXTURES.parent,
+            paths.ROOT / "autograder" / "samples", grading_root(), *map(Path, extra)]
+    return [d.resolve() for d in dirs if Path(d).is_dir()]
+
+
+def sandbox_mode():
+    """How children are isolated here: "namespaces", "nobody" or "none" (see README, How grading works)."""
+    return "namespaces" if can_use_namespaces() else "nobody" if can_drop_privileges() else "none"
+
+
+SANDBOX_SCRIPT = """set -e
+mount --bind "$1" "$3/ws"
+mount --bind "$2" "$3/job"
+shift 3
+while [ "$1" != "--" ]; do mount -t tmpfs -o size=64k,mode=000 tmpfs "$1"; shift; done
+shift
+exec "$@"
+"""
+
+
+def _sandboxed(cmd_tail, workspace, job_dir, sandbox, hide):
+    """The command that runs the child in new mount and network namespaces, secrets covered by empty tmpfs."""
+    keep = (sandbox, Path(sys.prefix).resolve(), paths.BANK.resolve())
+    covered = [str(d) for d in secret_dirs(hide) if not any(k == d or d in k.parents for k in keep)]
+    return ["unshare", "--mount", "--propagation", "private", "--net", "--", "/bin/sh", "-c", SANDBOX_SCRIPT,
+            "sandbox", str(workspace), str(job_dir), str(sandbox), *covered, "--", *cmd_tail]
 
 
 def _child_env(job_dir):
@@ -134,7 +195,7 @@ def _failure_reason(proc, timed_out, limits, stderr_path):
     return f"the process running it exited with code {code}" + (f": {tail}" if tail else "")
 
 
-def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, package=paths.PACKAGE):
+def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, package=paths.PACKAGE, hide=()):
     """Run `cases` of `item` on the student package in `workspace`, out of this process.
 
     Args:
@@ -144,13 +205,15 @@ def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, packag
         limits: Limits.
         numeric_first: also ask for numeric gradients of the student's forward on the first case.
         package: the student package name.
+        hide: further folders the child must not see (in the namespace sandbox).
 
     Returns:
         list of Outcome, one per case, in order.
     """
     workspace = Path(workspace).resolve()
-    drop = can_drop_privileges()
-    with tempfile.TemporaryDirectory(prefix="job-") as tmp:
+    mode = sandbox_mode()
+    with tempfile.TemporaryDirectory(prefix="job-", dir=grading_root()) as tmp, \
+            tempfile.TemporaryDirectory(prefix="nnkit-sandbox-") as sandbox:
         job_dir = Path(tmp)
         plan = {"item": item.id, "spec": calls.spec(item), "package": package,
                 "cases": [{"name": c.name, "params": c.params, "numeric": numeric_first and k == 0}
@@ -161,13 +224,21 @@ def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, packag
             inputs.update({f"{k}|{name}": arr for name, arr in make_inputs(item, case).items()})
         np.savez(job_dir / "inputs.npz", **inputs)
         stderr_path = job_dir / "stderr.txt"
-        if drop:
-            os.chmod(job_dir, 0o777)
-        cmd = [sys.executable, "-I", str(CHILD), str(paths.BANK), str(workspace), str(job_dir)]
+        if mode == "namespaces":
+            sandbox = Path(sandbox).resolve()
+            (sandbox / "ws").mkdir()
+            (sandbox / "job").mkdir()
+            tail = [sys.executable, "-I", str(CHILD), str(paths.BANK), str(sandbox / "ws"), str(sandbox / "job")]
+            cmd = _sandboxed(tail, workspace, job_dir, sandbox, hide)
+        else:
+            if mode == "nobody":
+                os.chmod(job_dir, 0o777)
+            cmd = [sys.executable, "-I", str(CHILD), str(paths.BANK), str(workspace), str(job_dir)]
         timed_out = False
         with open(stderr_path, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                    cwd=job_dir, env=_child_env(job_dir), preexec_fn=_limit(limits, drop))
+                                    cwd="/", env=_child_env(job_dir),
+                                    preexec_fn=_limit(limits, mode == "nobody"))
             try:
                 proc.wait(timeout=limits.seconds)
             except subprocess.TimeoutExpired:
