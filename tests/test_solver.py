@@ -70,3 +70,12 @@ def test_solver_applies_the_schedule_to_the_learning_rate(blobs):
     solver = Solver(model, blobs, optim_config={"learning_rate": 0.1}, lr_schedule="cosine", num_epochs=2,
                     batch_size=50, progress=False).train()
     assert solver.lr_history[0] == pytest.approx(0.1) and solver.lr_history[-1] < 0.01
+
+
+def test_update_to_weight_ratios_are_recorded_per_parameter(blobs):
+    model = FullyConnectedNet([10], input_dim=5, num_classes=3, weight_scale=0.1, seed=0)
+    solver = Solver(model, blobs, optim_config={"learning_rate": 1e-3}, num_epochs=1, batch_size=50,
+                    progress=False).train()
+    ratios = solver.update_ratios["W1"]
+    assert len(ratios) == 4 and all(0 < r < 1e-1 for r in ratios)
+    assert solver.update_ratios["b1"][0] == 0.0  # biases start at zero: no ratio to speak of

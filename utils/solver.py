@@ -15,7 +15,9 @@ class Solver:
 
     The model must have `params` (dict name -> array) and `loss(X, y=None)`, returning scores (N, C) when y
     is None and (loss, grads) otherwise, grads with the keys of params. After train(), model.params holds
-    the parameters with the best validation accuracy seen at any epoch end.
+    the parameters with the best validation accuracy seen at any epoch end. Histories: loss_history,
+    lr_history and update_ratios (per parameter, |update| / |weights|) have one value per iteration;
+    train_acc_history and val_acc_history one per epoch.
 
     Args:
         model: the model.
@@ -68,6 +70,7 @@ class Solver:
         self.best_val_acc = 0.0
         self.best_params = {}
         self.loss_history, self.lr_history = [], []
+        self.update_ratios = {p: [] for p in self.model.params}  # |update| / |weights| at every step
         self.train_acc_history, self.val_acc_history = [], []
         self.optim_configs = {p: copy.deepcopy(self.optim_config) for p in self.model.params}
         self.base_lr = self.optim_config.get("learning_rate")
@@ -82,6 +85,8 @@ class Solver:
             if self.base_lr is not None:
                 config["learning_rate"] = self.base_lr * multiplier
             self.model.params[p], self.optim_configs[p] = self.update_rule(w, grads[p], config)
+            scale = np.linalg.norm(w)
+            self.update_ratios[p].append(float(np.linalg.norm(self.model.params[p] - w) / scale) if scale else 0.0)
         self.lr_history.append(None if self.base_lr is None else self.base_lr * multiplier)
 
     def check_accuracy(self, X, y, num_samples=None, batch_size=500):

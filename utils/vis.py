@@ -62,14 +62,16 @@ def plot_trajectories(panels, lim=2.2):
     return fig
 
 
-def plot_series(series, xlabel, ylabel, title="", logy=False):
-    """One line per entry of series ({label: 1-D array or (x, y)})."""
+def plot_series(series, xlabel, ylabel, title="", logy=False, reference=None):
+    """One line per entry of series ({label: 1-D array or (x, y)}); reference=(y, label) adds a dashed line."""
     fig, ax = plt.subplots(figsize=(7, 4))
     for label, s in series.items():
         if isinstance(s, tuple):
             ax.plot(*s, label=label)
         else:
             ax.plot(s, label=label)
+    if reference is not None:
+        ax.axhline(reference[0], color="k", linestyle="--", linewidth=1, label=reference[1])
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if logy:
         ax.set_yscale("log")
