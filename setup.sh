@@ -27,6 +27,6 @@ step "release/: check it is what assignments/ builds now (python -m autograder b
 
 if [ "$GRADE" = 1 ]; then
   step "main job: grading the sample submissions"
-  .venv/bin/python -m autograder grade autograder/samples/*.zip --out graded --jobs 2
+  .venv/bin/python -m autograder grade autograder/samples/*.zip --out graded --jobs 2 --time-limit 10
   echo "per-test reports: graded/<submission>.json; nbgrader gradebook: graded/gradebook.db" >&2
 fi

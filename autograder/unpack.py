@@ -27,9 +27,11 @@ class Workspace:
 
 
 def submission_name(path):
-    """alice.zip -> alice; a folder -> its name."""
-    path = Path(path)
-    return path.name[:-4] if path.suffix == ".zip" else path.name
+    """alice.zip -> alice; a folder -> its name; nbgrader's submitted/alice/nntrain -> alice."""
+    path = Path(path).absolute()
+    if path.suffix == ".zip":
+        return path.name[:-4]
+    return path.parent.name if path.name == paths.ASSIGNMENT else path.name
 
 
 def _wanted(rel):

@@ -62,3 +62,10 @@ def test_a_zip_bomb_is_stopped(tmp_path, monkeypatch):
     z = make_zip(tmp_path / "bomb.zip", {"nnkit/layers.py": "#" * 5000})
     ws = unpack(z)
     assert not (ws.root / "nnkit" / "layers.py").exists() and "too large" in ws.skipped[0]
+
+
+def test_submission_names_follow_zip_folder_and_nbgrader_layouts(tmp_path):
+    from autograder.unpack import submission_name
+    assert submission_name(tmp_path / "alice.zip") == "alice"
+    assert submission_name(tmp_path / "bob") == "bob"
+    assert submission_name(tmp_path / "submitted" / "carol" / "nntrain") == "carol"
