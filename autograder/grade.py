@@ -42,10 +42,7 @@ def grade_item(workspace_root, item, table, limits=Limits(), hide=()):
     for case, out in zip(cases, outcomes):
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], out.outputs, out.error,
                                         out.notes, hidden=case.name in hidden))
-    errors = {c.problems[0] for c in verdict.cases if c.problems and not c.passed}
-    if verdict.cases and all(out.error for out in outcomes) and len(errors) == 1:
-        verdict.error = errors.pop()  # one cause for every case: say it once
-        verdict.cases = [type(c)(c.case, False, c.hidden) for c in verdict.cases]
+    verdict.collapse_common_error()
     first = outcomes[0] if outcomes else None
     if first and first.outputs and first.numeric:
         verdict.gradcheck = {k: rel_error(first.outputs[k], v) for k, v in first.numeric.items()

@@ -39,6 +39,15 @@ class Verdict:
     def status(self):
         return "passed" if self.cases and self.passed_cases == self.total_cases else "failed"
 
+    def collapse_common_error(self):
+        """When every case failed for one and the same reason (not implemented, an import error, a timeout),
+        state it once as the item's error instead of once per case. Returns self."""
+        reasons = {tuple(c.problems) for c in self.cases}
+        if self.cases and not any(c.passed for c in self.cases) and len(reasons) == 1 and len(reasons.pop()) == 1:
+            self.error = self.cases[0].problems[0]
+            self.cases = [type(c)(c.case, False, c.hidden) for c in self.cases]
+        return self
+
     def text(self):
         """Human-readable verdict: a headline, then one line per problem, hint and note."""
         word = "PASS" if self.status == "passed" else "FAIL"

@@ -32,7 +32,7 @@ def short_error(exc):
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def run_item(item, cases, table, package="nnkit", gradient=True, hidden=()):
+def run_in_kernel(item, cases, table, package="nnkit", gradient=True, hidden=()):
     """Verdict of `item` on `cases`, run in this process against fixture `table`.
 
     Args:
@@ -54,10 +54,8 @@ def run_item(item, cases, table, package="nnkit", gradient=True, hidden=()):
             error = short_error(exc)
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], got, error, notes,
                                         hidden=case.name in hidden))
-    if verdict.cases and all(c.problems and c.problems[0].startswith("not implemented") for c in verdict.cases):
-        verdict.error = verdict.cases[0].problems[0]
-        verdict.cases = [type(c)(c.case, False, c.hidden) for c in verdict.cases]
-    elif gradient and item.kind in GRADIENT_KINDS and cases and not verdict.error:
+    verdict.collapse_common_error()
+    if gradient and item.kind in GRADIENT_KINDS and cases and not verdict.error:
         verdict.gradcheck = gradient_errors(item, cases[0], package)
     return verdict
 
@@ -95,7 +93,7 @@ def check(name, package="nnkit", gradient=True, quiet=False):
         if not quiet:
             print(verdict.text())
         return verdict
-    verdict = run_item(item, item.public, fixtures.load(), package, gradient)
+    verdict = run_in_kernel(item, item.public, fixtures.load(), package, gradient)
     if not quiet:
         print(verdict.text())
     if verdict.error and verdict.error.startswith("not implemented"):
@@ -126,7 +124,7 @@ def check_all(package="nnkit", notebook=None, quiet=False):
     for item in items.REGISTRY.values():
         if item.kind == "artifact" or (notebook and item.notebook != notebook):
             continue
-        verdicts[item.id] = run_item(item, item.public, table, package, gradient=False)
+        verdicts[item.id] = run_in_kernel(item, item.public, table, package, gradient=False)
         if not quiet:
             print(verdicts[item.id].text())
     return verdicts
