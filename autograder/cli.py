@@ -1,4 +1,4 @@
-"""python -m autograder <verb>: build, grade, gradescope, check. Each verb's docstring is its --help."""
+"""python -m autograder <verb>: build, grade, gradescope, gradescope-bundle, check. Each verb's docstring is its --help."""
 import argparse
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -116,6 +116,14 @@ def gradescope(args):
     return 0
 
 
+def gradescope_bundle(args):
+    """Write the zip to upload as a Gradescope programming assignment's autograder (grader and fixtures only;
+    no reference code). Gradescope then runs `python -m autograder gradescope` on each submission."""
+    from .gradescope import write_bundle
+    print(f"wrote {write_bundle(args.out)}; upload it as the assignment's autograder")
+    return 0
+
+
 def check(args):
     """Run the public checks of one function (or all) on a package folder, printing the diagnostics."""
     folder = Path(args.folder).resolve()
@@ -159,6 +167,10 @@ def parser():
     gs.add_argument("--time-limit", type=float, default=20.0)
     gs.add_argument("--memory-limit", type=float, default=3072)
     gs.set_defaults(func=gradescope)
+    gb = sub.add_parser("gradescope-bundle", help=gradescope_bundle.__doc__.splitlines()[0],
+                        description=gradescope_bundle.__doc__)
+    gb.add_argument("--out", default="autograder_gradescope.zip", help="zip to write")
+    gb.set_defaults(func=gradescope_bundle)
     c = sub.add_parser("check", help=check.__doc__.splitlines()[0], description=check.__doc__)
     c.add_argument("name", nargs="?", help="function name, e.g. affine_backward (default: all)")
     c.add_argument("--folder", default=str(paths.SOURCE), help="folder holding nnkit/ (default: the reference)")

@@ -99,3 +99,20 @@ def test_gradescope_verb_writes_results_json_for_a_folder(tmp_path):
     assert out.returncode == 0, out.stderr
     data = json.loads(results.read_text())
     assert data["score"] == 41.8 and len(data["tests"]) == 14
+
+
+def test_gradescope_bundle_grades_without_the_reference(tmp_path):
+    import zipfile
+    bundle = tmp_path / "ag.zip"
+    assert run("gradescope-bundle", "--out", str(bundle)).returncode == 0
+    with zipfile.ZipFile(bundle) as z:
+        names = z.namelist()
+        assert "run_autograder" in names and "setup.sh" in names
+        assert not [n for n in names if n.startswith(("assignments/", "release/", "autograder/samples/"))]
+        z.extractall(tmp_path / "source")
+    with zipfile.ZipFile(SAMPLES / "reference.zip") as z:
+        z.extractall(tmp_path / "submission")
+    results = tmp_path / "results" / "results.json"
+    out = run("gradescope", str(tmp_path / "submission"), "--results", str(results), cwd=tmp_path / "source")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(results.read_text())["score"] == 75
