@@ -70,3 +70,12 @@ def test_broken_model_files_score_zero_with_a_reason(tmp_path, arrays, message):
     with np.load(paths.HELDOUT) as f:
         verdict = artifact.verdict(BEST, tmp_path / "m.npz", f["X"][:50], f["y"][:50], "held-out")
     assert verdict.score == 0 and message in verdict.error
+
+
+def test_pack_command_prints_warnings_before_the_file_to_upload(tmp_path, capsys):
+    folder = make_submission(tmp_path)
+    write_notebook(folder / "FullyConnectedNets.ipynb", [None])
+    pack.main([str(folder)])
+    out = capsys.readouterr().out
+    assert "!!! 2 WARNINGS" in out and "was never run" in out and "best_model.npz is missing" in out
+    assert out.strip().splitlines()[-1].startswith("upload this file: ")

@@ -70,11 +70,14 @@ def pack(folder=".", out=None):
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
     out, files, warnings = pack(args[0] if args else ".")
-    for w in warnings:
-        print(f"WARNING: {w}", file=sys.stderr)
     print(f"packed {len(files)} files ({out.stat().st_size / 1024:.0f} KiB):")
     for f in files:
         print(f"  {f}")
+    if warnings:
+        print(f"\n!!! {len(warnings)} WARNING{'S' if len(warnings) > 1 else ''}: fix before you upload, or points may be lost")
+        for w in warnings:
+            print(f"!!!   {w}")
+        print()
     print(f"upload this file: {out}")
     return 0
 
