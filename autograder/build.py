@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from . import mistakes, paths
 from .bank import calls, fixtures
 from .bank.recipes import make_inputs
@@ -52,7 +54,7 @@ def compute_fixtures(reference_dir=paths.REFERENCE_PACKAGE):
                     entry = {"expected": expected, "mistakes": {}}
                     for name, pkg in muts.items():
                         try:
-                            with _quiet_numpy():
+                            with np.errstate(all="ignore"):
                                 entry["mistakes"][name], _ = calls.call(sp, case.params, make_inputs(item, case), pkg)
                         except Exception:  # noqa: BLE001 - a mistake that crashes has no outputs to match
                             pass
@@ -60,16 +62,6 @@ def compute_fixtures(reference_dir=paths.REFERENCE_PACKAGE):
         finally:
             sys.path.remove(tmp)
     return public, hidden
-
-
-class _quiet_numpy:
-    def __enter__(self):
-        import numpy as np
-        self.old = np.seterr(all="ignore")
-
-    def __exit__(self, *exc):
-        import numpy as np
-        np.seterr(**self.old)
 
 
 def stub_message(qualname):
@@ -172,7 +164,6 @@ def build_release(release_root=paths.ROOT / "release"):
 
 def _same_file(a, b):
     if a.suffix == ".npz":
-        import numpy as np
         with np.load(a) as fa, np.load(b) as fb:
             return fa.files == fb.files and all(
                 np.array_equal(fa[k], fb[k], equal_nan=fa[k].dtype.kind == "f") for k in fa.files)

@@ -1,5 +1,4 @@
 """Grade one submission: unpack, run every item out of process, compare with fixtures, explain."""
-import re
 import shutil
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from .bank.evaluate import judge_case
 from .bank.numeric import rel_error
 from .bank.verdict import Verdict
 from .cases import all_cases, items
-from .run import Limits, grading_root, run_item
+from .run import Limits, grading_root, hung_module, run_item
 from .unpack import SubmissionError, unpack
 
 
@@ -86,9 +85,9 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
                 result["verdicts"].append(Verdict(it.id, it.name, it.points, error=hanging[stuck[0]]))
                 continue
             verdict = grade_item(ws.root, it, table, limits, hide)
-            match = re.search(r"while importing (\w+)\.py", verdict.error or "")
-            if match:
-                hanging[match.group(1)] = verdict.error
+            module = hung_module(verdict.error)
+            if module:
+                hanging[module] = verdict.error
             result["verdicts"].append(verdict)
         if keep_notebooks:
             for nb in ws.root.glob("*.ipynb"):

@@ -1,5 +1,6 @@
 """Reports: a Gradescope-shaped results JSON per submission, a grades.csv per batch, a one-line summary."""
 import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -44,12 +45,11 @@ def write_grades_csv(out_dir, results, item_ids):
         data = results_json(r)
         rows.append([r["name"], data["score"], data["max_score"], *[by_id.get(i, 0.0) for i in item_ids],
                      r.get("error") or ""])
-    tmp = path.with_name(".grades.csv.tmp")
-    with open(tmp, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["submission", "score", "max_score", *item_ids, "error"])
-        writer.writerows(rows)
-    os.replace(tmp, path)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(["submission", "score", "max_score", *item_ids, "error"])
+    writer.writerows(rows)
+    write_atomic(path, text.getvalue())
     return path
 
 

@@ -1,6 +1,7 @@
 """Run one item's cases on a workspace in a child process with time and memory limits."""
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -168,6 +169,15 @@ def _read_case(job_dir, i, name):
                    notes=notes, numeric=numeric)
 
 
+HUNG_IMPORT = "timed out after {seconds:g} s while importing {module}.py (code at module level runs forever?)"
+
+
+def hung_module(error):
+    """The module named by a HUNG_IMPORT error ("layers"), or None for any other error."""
+    match = re.search(r"while importing (\w+)\.py", error or "")
+    return match.group(1) if match else None
+
+
 def hanging_import(job_dir):
     """The module (e.g. "layers") whose import was still running when the child stopped, or None."""
     mark = Path(job_dir) / "importing"
@@ -178,7 +188,7 @@ def _failure_reason(proc, timed_out, limits, stderr_path):
     if timed_out:
         module = hanging_import(stderr_path.parent)
         if module:
-            return f"timed out after {limits.seconds:g} s while importing {module}.py (code at module level runs forever?)"
+            return HUNG_IMPORT.format(seconds=limits.seconds, module=module)
         return f"timed out after {limits.seconds:g} s (an infinite loop?)"
     code = proc.returncode
     tail = ""

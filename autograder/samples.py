@@ -6,36 +6,26 @@
 - partial.zip    the reference with three known mistakes and no saved model
 - broken.zip     a syntax error in layers.py and an infinite loop in adam: only the items they touch fail
 """
-import zipfile
 from pathlib import Path
 
 from . import mistakes, paths
+from .bank.fixtures import write_zip
 from .build import strip_solutions
 
 SAMPLES = paths.ROOT / "autograder" / "samples"
 REFERENCE_MODEL = SAMPLES / "reference_best_model.npz"
-STAMP = (2026, 1, 1, 0, 0, 0)
 PARTIAL_MISTAKES = (("fc.affine_backward", "dw_divided_by_N"), ("fc.softmax_loss", "unstable"),
                     ("optim.adam", "no_bias_correction"))
 
 
-def _package_files(root, package_dir):
+def _package_files(package_dir):
     return {f"{paths.ASSIGNMENT}/{paths.PACKAGE}/{p.relative_to(package_dir).as_posix()}": p.read_text()
             for p in sorted(package_dir.rglob("*.py")) if "__pycache__" not in p.parts}
 
 
-def _write_zip(path, files):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, STAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, files[name])
-
-
 def sample_files():
     """{sample name: {path in zip: text or bytes}}."""
-    ref = _package_files(paths.ROOT, paths.REFERENCE_PACKAGE)
+    ref = _package_files(paths.REFERENCE_PACKAGE)
     notebook = {f"{paths.ASSIGNMENT}/{n}.ipynb": (paths.SOURCE / f"{n}.ipynb").read_text() for n in paths.NOTEBOOKS}
     release_nb = {f"{paths.ASSIGNMENT}/{n}.ipynb": (paths.RELEASE / f"{n}.ipynb").read_text() for n in paths.NOTEBOOKS}
     model = {f"{paths.ASSIGNMENT}/artifacts/best_model.npz": REFERENCE_MODEL.read_bytes()}
@@ -61,6 +51,6 @@ def write_samples(folder=SAMPLES):
     out = []
     for name, files in sample_files().items():
         path = Path(folder) / f"{name}.zip"
-        _write_zip(path, files)
+        write_zip(path, files)
         out.append(path)
     return out

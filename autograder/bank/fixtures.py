@@ -23,16 +23,26 @@ def save(path, table):
     write_npz(path, arrays)
 
 
-def write_npz(path, arrays):
-    """np.savez_compressed, but byte-for-byte reproducible (sorted members, fixed timestamps)."""
+def write_zip(path, members, executable=()):
+    """A byte-for-byte reproducible zip: members {name: bytes or text}, sorted, fixed timestamps and modes
+    (0755 for names in `executable`, else 0644)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for key in sorted(arrays):
-            buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.asarray(arrays[key]), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{key}.npy", (2026, 1, 1, 0, 0, 0))
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, buf.getvalue())
+            info.external_attr = (0o755 if name in executable else 0o644) << 16
+            z.writestr(info, members[name])
+    return path
+
+
+def write_npz(path, arrays):
+    """np.savez_compressed, but byte-for-byte reproducible (see write_zip)."""
+    members = {}
+    for key, value in arrays.items():
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, np.asarray(value), allow_pickle=False)
+        members[f"{key}.npy"] = buf.getvalue()
+    return write_zip(path, members)
 
 
 def load(path=PUBLIC):
