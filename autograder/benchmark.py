@@ -2,6 +2,7 @@
 
 Prints the wall time to grade one full submission (the reference sample), and a batch of N copies of it
 with --jobs 1 and --jobs 2, through the real command line (child processes, reports, gradebook).
+With --notebooks, it also times each reference notebook top to bottom against the budget.
 """
 import argparse
 import shutil
@@ -12,6 +13,8 @@ import time
 from pathlib import Path
 
 from .samples import SAMPLES
+
+NOTEBOOK_BUDGET, ALL_NOTEBOOKS_BUDGET = 180, 600  # DESIGN.md: 3 minutes each, 10 for all five
 
 
 def timed_grade(submissions, jobs, out):
@@ -27,7 +30,9 @@ def timed_grade(submissions, jobs, out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=10, help="submissions in the batch (default 10)")
-    n = parser.parse_args().batch
+    parser.add_argument("--notebooks", action="store_true", help="also time the reference notebooks")
+    args = parser.parse_args()
+    n = args.batch
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         copies = []
@@ -39,6 +44,21 @@ def main():
         for jobs in (1, 2):
             seconds = timed_grade(copies, jobs, tmp / f"batch{jobs}")
             print(f"batch of {n}, --jobs {jobs}: {seconds:.1f} s ({seconds / n:.2f} s per submission)")
+        if args.notebooks:
+            time_notebooks(tmp)
+
+
+def time_notebooks(tmp):
+    from . import paths
+    from .notebooks import copy_assignment, execute
+    folder = copy_assignment(paths.SOURCE, Path(tmp) / "notebooks")
+    total = 0.0
+    for name in paths.NOTEBOOKS:
+        _, error, seconds = execute(folder, name)
+        total += seconds
+        status = "ran" if error is None else "FAILED"
+        print(f"notebook {name}: {status} in {seconds:.1f} s (budget {NOTEBOOK_BUDGET} s)")
+    print(f"all notebooks: {total:.1f} s (budget {ALL_NOTEBOOKS_BUDGET} s)")
 
 
 if __name__ == "__main__":
