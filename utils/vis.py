@@ -62,22 +62,6 @@ def plot_trajectories(panels, lim=2.2):
     return fig
 
 
-def step_through(panels, lim=2.2):
-    """A slider over the steps: redraws plot_trajectories(panels) with every path cut at the chosen step.
-
-    A cheap animation for Jupyter (ipywidgets); returns the widget.
-    """
-    import ipywidgets as widgets
-    steps = max(len(p) for _, paths in panels for p in paths.values()) - 1
-
-    def draw(step):
-        fig = plot_trajectories([(s, {k: p[:step + 1] for k, p in paths.items()}) for s, paths in panels], lim)
-        plt.show(fig)
-
-    slider = widgets.IntSlider(value=steps, min=0, max=steps, description="step")
-    return widgets.interactive(draw, step=slider)
-
-
 def plot_series(series, xlabel, ylabel, title="", logy=False, reference=None):
     """One line per entry of series ({label: 1-D array or (x, y)}); reference=(y, label) adds a dashed line."""
     fig, ax = plt.subplots(figsize=(7, 4))
