@@ -11,6 +11,18 @@ GRADE=1
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
+step "bubblewrap, the sandbox student code is graded in"
+if command -v bwrap >/dev/null 2>&1; then
+  echo "bwrap: $(command -v bwrap)" >&2
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get install -y bubblewrap >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y bubblewrap >/dev/null 2>&1; }) \
+    && echo "installed bubblewrap" >&2 || echo "warning: could not install bubblewrap; grading will refuse student code" >&2
+else
+  echo "warning: bubblewrap (bwrap) is not installed, and this script cannot install it here." >&2
+  echo "  Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap." >&2
+  echo "  macOS or no root: students can still run every public check; grade on Linux or on Gradescope." >&2
+fi
+
 step "virtualenv .venv and pinned packages (requirements.txt, constraints.txt)"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip

@@ -1,16 +1,44 @@
-"""The child process: runs one item's cases on a student's package and writes plain arrays.
+"""The child process: runs one item's cases on a student's package and sends plain arrays back.
 
-Run by the grader as `python -I child.py BANK_DIR WORKSPACE JOB_DIR`; never imported by the grader.
-JOB_DIR holds plan.json ({"item", "spec", "package", "cases": [{"name", "params", "numeric"}]}) and
-inputs.npz ("<case index>|<input>"). For each case i it writes out_<i>.npz (outputs, and numeric gradients
-as "#num|<name>") and then res_<i>.json ({"error": str or null, "notes": [...]}), so a crash in a later case
-loses only that case. The grader reads these with allow_pickle=False and decides the score itself.
+Run by the grader (in the sandbox) as `python -I -S -B child.py BANK_DIR WORKSPACE JOB_DIR [SITE_DIR]`; never
+imported by the grader. JOB_DIR holds plan.json ({"item", "spec", "package", "limits", "cases": [{"name",
+"params", "numeric"}]}) and inputs.npz ("<case index>|<input>").
+
+Everything goes back to the grader as frames on the child's original stdout (student prints go to stderr):
+    b"NNKIT <tag> <length>\\n" + payload
+with tags "importing" (payload: the module being imported), "imported", and per case i "res <i>" (JSON
+{"error": str or null}) then "out <i>" (an .npz of the outputs, the numeric gradients as "#num|<name>" and
+each input as it was after the call as "#after|<name>"). A crash in a later case loses only that case.
+The grader reads at most a fixed number of bytes, validates every frame, and decides everything itself.
 """
 import importlib.util
+import io
 import json
 import os
+import resource
 import sys
 import traceback
+
+CHANNEL = None  # the fd frames are written to
+
+
+def send(tag, payload=b""):
+    """Write one frame to the grader."""
+    data = f"NNKIT {tag} {len(payload)}\n".encode() + payload
+    while data:
+        data = data[os.write(CHANNEL, data):]
+
+
+def _limit(limits):
+    """Lower this process's limits before any student code runs (they cannot be raised again)."""
+    for name, value in (("RLIMIT_AS", limits.get("memory")), ("RLIMIT_CPU", limits.get("cpu")),
+                        ("RLIMIT_FSIZE", limits.get("file_size")), ("RLIMIT_NPROC", limits.get("processes")),
+                        ("RLIMIT_CORE", 0)):
+        if value is not None and hasattr(resource, name):
+            try:
+                resource.setrlimit(getattr(resource, name), (int(value), int(value)))
+            except (ValueError, OSError):
+                pass
 
 
 def _load_bank(bank_dir):
@@ -35,35 +63,40 @@ def _describe(exc, workspace):
     return f"{type(exc).__name__}: {str(exc)[:300]}{where}"
 
 
-def main(bank_dir, workspace, job_dir):
-    os.dup2(2, 1)  # student prints go to the grader's stderr log, whose size is limited
-    sys.path[:0] = [workspace]
-    calls = _load_bank(bank_dir)
-    import numpy as np
-
+def main(bank_dir, workspace, job_dir, site=None):
+    global CHANNEL
+    CHANNEL = os.dup(1)
+    os.dup2(2, 1)  # student prints go to stderr, which the grader reads only the end of
     with open(os.path.join(job_dir, "plan.json")) as f:
         plan = json.load(f)
+    _limit(plan.get("limits", {}))
+    if site:
+        sys.path.insert(0, site)
+    sys.path.insert(0, workspace)
+    calls = _load_bank(bank_dir)
+    import numpy as np
+    savez = np.savez  # kept before student code runs, which could replace np.savez
     with np.load(os.path.join(job_dir, "inputs.npz"), allow_pickle=False) as f:
         all_inputs = {k: f[k] for k in f.files}
     np.seterr(all="ignore")
-    # Import the item's modules first, leaving a mark, so a module whose import never ends is named once and
+    # Import the item's modules first, announcing each, so a module whose import never ends is named once and
     # the grader can skip the other items that need it. Import errors surface again in each case below.
     modules = sorted({plan["spec"][k].rsplit(".", 1)[0] for k in ("function", "forward") if plan["spec"].get(k)})
     for module in modules:
-        with open(os.path.join(job_dir, "importing"), "w") as f:
-            f.write(module)
+        send("importing", module.encode())
         try:
             importlib.import_module(f"{plan['package']}.{module}")
         except BaseException:  # noqa: BLE001 - reported per case
             pass
-    os.remove(os.path.join(job_dir, "importing"))
+    send("imported")
     for i, case in enumerate(plan["cases"]):
         inputs = {k.split("|", 1)[1]: v for k, v in all_inputs.items() if k.split("|", 1)[0] == str(i)}
-        result = {"error": None, "notes": []}
+        result = {"error": None}
         arrays = {}
         try:
-            outputs, result["notes"] = calls.call(plan["spec"], case["params"], inputs, plan["package"])
+            outputs, after = calls.call(plan["spec"], case["params"], inputs, plan["package"])
             arrays.update(outputs)
+            arrays.update({f"#after|{k}": v for k, v in after.items()})
             if case["numeric"]:
                 try:
                     numeric = calls.numeric_gradients(plan["spec"], case["params"], inputs, plan["package"])
@@ -78,11 +111,16 @@ def main(bank_dir, workspace, job_dir):
             result["error"] = "RecursionError: maximum recursion depth exceeded"
         except BaseException as exc:  # noqa: BLE001 - report any failure of student code as this case's verdict
             result["error"] = _describe(exc, workspace)
-        np.savez(os.path.join(job_dir, f"out_{i}.npz"), **{k: np.asarray(v) for k, v in arrays.items()})
-        with open(os.path.join(job_dir, f"res_{i}.json"), "w") as f:
-            json.dump(result, f)
+        send(f"res {i}", json.dumps(result).encode())
+        buf = io.BytesIO()
+        try:
+            savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+        except BaseException:  # noqa: BLE001 - an output numpy cannot save: the grader reports it missing
+            buf = io.BytesIO()
+            savez(buf)
+        send(f"out {i}", buf.getvalue())
     os._exit(0)  # skip interpreter teardown, which student code could hook
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

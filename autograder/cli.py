@@ -1,7 +1,6 @@
 """python -m autograder <verb>: build, grade, gradescope, gradescope-bundle, check. Each verb's docstring is its --help."""
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import paths
@@ -28,71 +27,144 @@ def build(args):
     return 0
 
 
-def _grade_one(job):
+def fingerprint(submission):
+    """sha256 of a submission's bytes (a zip) or of its files' names and bytes (a folder)."""
+    import hashlib
+    h = hashlib.sha256()
+    path = Path(submission)
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    for f in files:
+        h.update(str(f.relative_to(path) if f != path else f.name).encode(errors="replace") + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def grader_version():
+    """sha256 of the grader's code and fixtures: a result made by another version is graded again."""
+    import hashlib
+    h = hashlib.sha256()
+    grader = paths.ROOT / "autograder"
+    for f in sorted(p for p in grader.rglob("*") if p.is_file() and p.suffix in (".py", ".npz")
+                    and "samples" not in p.parts and "__pycache__" not in p.parts):
+        h.update(f.relative_to(grader).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _grade_one(submission, limits, notebooks_dest, mode):
+    """grade_submission, but never raising: anything unexpected is this submission's error."""
     from .grade import grade_submission
-    from .run import Limits
-    submission, limits, notebooks_dest, out = job
-    return grade_submission(submission, Limits(*limits), keep_notebooks=notebooks_dest, hide=[out])
+    from .unpack import submission_name
+    try:
+        return grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode)
+    except Exception as exc:  # noqa: BLE001 - the batch goes on
+        return {"name": submission_name(submission), "verdicts": [], "skipped": [], "sandbox": mode, "seconds": 0,
+                "error": f"the grader failed on {submission} ({type(exc).__name__}: {str(exc)[:300]})"}
 
 
 def grade(args):
     """Grade submissions (zips or folders holding a student's copy of release/nntrain/).
 
-    Writes DIR/<name>.json (Gradescope's results format), DIR/grades.csv, and records scores in the nbgrader
-    gradebook DIR/gradebook.db (with DIR/nbgrader_config.py, so `nbgrader export` and formgrader work in DIR).
+    Writes DIR/<name>.json (Gradescope's results format) as each submission finishes, DIR/grades.csv after
+    each one, and records scores in the nbgrader gradebook DIR/gradebook.db (with DIR/nbgrader_config.py, so
+    `nbgrader export` and formgrader work in DIR). A submission that cannot be graded (a broken zip, a crash of
+    the grader on it) gets a result saying why; the batch goes on. Run again with the same --out to resume:
+    submissions already graded (same file, same grader) are kept; --force grades them again.
+    Student code runs in the bubblewrap sandbox; without one, grade refuses unless --no-sandbox is given.
     Prints one line per submission on stdout; progress on stderr.
-    Exit 0 when every submission got a result, 1 when one could not be graded or recorded.
+    Exit 0 when every submission got a result, 1 when one could not be graded or recorded, 2 for bad usage,
+    3 when no sandbox is available.
     """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from tqdm import tqdm
 
     from .cases import items
-    from .report import summary_line, write_grades_csv, write_results
-    from .unpack import submission_name
+    from .grade import grade_submission  # noqa: F401 - imported here so a broken grader fails before the batch
+    from .report import read_results, results_path, summary_line, write_grades_csv, write_results
+    from .run import Limits, SandboxUnavailable, default_mode
+    from .unpack import _safe, submission_name
 
     for s in args.submissions:
         if not Path(s).exists():
             raise UsageError(f"{s}: no such file")
     names = [submission_name(s) for s in args.submissions]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    safe = [_safe(n)[:200] for n in names]
+    dupes = sorted({n for n, f in zip(names, safe) if safe.count(f) > 1})
     if dupes:
-        raise UsageError(f"two submissions are both named {dupes[0]!r}; rename one")
+        raise UsageError(f"two submissions are both named {dupes[0]!r} (as a file name); rename one")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    try:
+        mode = default_mode(args.no_sandbox)
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     db = Path(args.gradebook) if args.gradebook else out / "gradebook.db"
     by_id = {it.id: it for it in items()}
-    limits = (args.time_limit, int(args.memory_limit * 2**20))
-    jobs = [(s, limits, str(out / "autograded" / n / paths.ASSIGNMENT), str(out.resolve()))
-            for s, n in zip(args.submissions, names)]
+    limits = Limits(args.time_limit, int(args.memory_limit * 2**20))
+    version = grader_version()
     if not args.quiet:
-        from .run import sandbox_mode
-        print(f"sandbox for student code: {sandbox_mode()}", file=sys.stderr)
-    results, status = [], 0
+        print("sandbox for student code: " + ("bubblewrap" if mode == "bwrap" else
+                                               "NONE (--no-sandbox: only for code you trust)"), file=sys.stderr)
+    done, todo = {}, []
+    for sub, name in zip(args.submissions, names):
+        stamp = {"fingerprint": fingerprint(sub), "grader": version}
+        old = None if args.force else read_results(results_path(out, name))
+        if old and all(old["extra_data"].get(k) == v for k, v in stamp.items()) \
+                and old["extra_data"].get("sandbox") == mode:
+            done[name] = old
+        else:
+            todo.append((sub, name, stamp))
+    if not args.no_gradebook:
+        from .gradebook import record, write_config
     width = max(len(n) for n in names) + 2
-    bar = tqdm(total=len(jobs), desc="grading", unit="sub", file=sys.stderr, disable=args.quiet)
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        graded = pool.map(_grade_one, jobs)  # workers start now; nbgrader's slow import overlaps with them
-        if not args.no_gradebook:
-            from .gradebook import record, write_config
-        for result in graded:
-            results.append(result)
-            write_results(out, result)
-            if result["error"]:
+    status = 0
+
+    def finish(name, data, line):
+        """Record one submission's result in the gradebook, grades.csv and the terminal."""
+        nonlocal status
+        if data["extra_data"].get("error"):
+            status = 1
+        elif not args.no_gradebook:
+            try:
+                record(db, name, {t["id"]: t["score"] for t in data["tests"] if t["id"] in by_id}, by_id)
+            except Exception as exc:  # noqa: BLE001 - a gradebook failure must not stop the batch
                 status = 1
-            elif not args.no_gradebook:
-                try:
-                    record(db, result["name"], result["verdicts"], by_id)
-                except Exception as exc:  # noqa: BLE001 - a gradebook failure must not stop the batch
-                    status = 1
-                    result["error"] = f"not recorded in the gradebook: {exc}"
-            bar.write(summary_line(result, width), file=sys.stdout)
+                line += f"   not recorded in the gradebook: {type(exc).__name__}: {str(exc)[:200]}"
+        done[name] = data
+        write_grades_csv(out, list(done.values()), list(by_id))
+        bar.write(line, file=sys.stdout)
+
+    bar = tqdm(total=len(names), desc="grading", unit="sub", file=sys.stderr, disable=args.quiet)
+    for name, data in list(done.items()):
+        finish(name, data, f"{name:<{width}} {data['score']:6.1f} / {data['max_score']:g}   (already graded; "
+                           f"--force grades it again)")
+        bar.update(1)
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {pool.submit(_grade_one, sub, limits, str(out / "autograded" / name / paths.ASSIGNMENT), mode):
+                   (name, stamp) for sub, name, stamp in todo}
+        for future in as_completed(futures):
+            name, stamp = futures[future]
+            result = future.result()
+            try:
+                _, data = write_results(out, result, extra=stamp)
+            except Exception as exc:  # noqa: BLE001 - e.g. the disk is full: say so, go on
+                result["error"] = f"its results could not be written ({type(exc).__name__}: {exc})"
+                data = None
+                status = 1
+            if data is not None:
+                finish(name, data, summary_line(result, width))
+            else:
+                bar.write(summary_line(result, width), file=sys.stdout)
             bar.update(1)
     bar.close()
-    write_grades_csv(out, results, list(by_id))
     if not args.no_gradebook:
         write_config(out, db)
-    print(f"wrote {out / 'grades.csv'} and {len(results)} reports in {out}/"
+    print(f"wrote {out / 'grades.csv'} and {len(done)} reports in {out}/"
           + ("" if args.no_gradebook else f"; gradebook {db}"))
     return status
 
@@ -101,17 +173,21 @@ def gradescope(args):
     """Gradescope's run_autograder step: grade one submission folder, write its results.json.
 
     Defaults follow Gradescope's layout (/autograder/submission in, /autograder/results/results.json out).
+    Student code runs in the bubblewrap sandbox when the container allows it; otherwise (Gradescope's own
+    container being the isolation, one per submission) as user nobody, and the results say it was unsandboxed.
     Exit 0 once the results file is written, whatever the score.
     """
-    from .grade import grade_submission
     from .report import write_results
-    from .run import Limits
+    from .run import Limits, default_mode
     submission = Path(args.submission)
     if not submission.exists():
         raise UsageError(f"{submission}: no such file")
-    result = grade_submission(submission, Limits(args.time_limit, int(args.memory_limit * 2**20)))
+    mode = default_mode(no_sandbox=True)
+    if mode == "none":
+        print("warning: no working bubblewrap sandbox here; grading as user nobody where possible", file=sys.stderr)
+    result = _grade_one(submission, Limits(args.time_limit, int(args.memory_limit * 2**20)), None, mode)
     Path(args.results).parent.mkdir(parents=True, exist_ok=True)
-    path = write_results(Path(args.results).parent, result, filename=Path(args.results).name)
+    path, _ = write_results(Path(args.results).parent, result, filename=Path(args.results).name)
     print(f"wrote {path}: {sum(v.score for v in result['verdicts']):g} points")
     return 0
 
@@ -160,6 +236,9 @@ def parser():
     g.add_argument("--gradebook", metavar="DB", help="nbgrader SQLite gradebook (default DIR/gradebook.db)")
     g.add_argument("--no-gradebook", action="store_true", help="do not record in an nbgrader gradebook")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--force", action="store_true", help="grade again submissions already graded in DIR")
+    g.add_argument("--no-sandbox", action="store_true",
+                   help="grade without the bubblewrap sandbox: ONLY for code you trust (reports say so)")
     g.set_defaults(func=grade)
     gs = sub.add_parser("gradescope", help=gradescope.__doc__.splitlines()[0], description=gradescope.__doc__)
     gs.add_argument("submission", nargs="?", default="/autograder/submission")

@@ -9,7 +9,7 @@ from .bank.evaluate import judge_case
 from .bank.numeric import rel_error
 from .bank.verdict import Verdict
 from .cases import all_cases, items
-from .run import Limits, grading_root, hung_module, run_item
+from .run import Limits, SandboxUnavailable, grading_root, hung_module, resolve_mode, run_item
 from .unpack import SubmissionError, unpack
 
 
@@ -28,15 +28,15 @@ def grade_artifact(workspace_root, item):
     return artifact.verdict(item, Path(workspace_root) / artifact.PATH, images, labels, "held-out")
 
 
-def grade_item(workspace_root, item, table, limits=Limits(), hide=()):
-    """Verdict of one item on a workspace (the child runs the code; this process judges).
+def grade_item(workspace_root, item, table, limits=Limits(), mode=None):
+    """Verdict of one item on a workspace (the child runs the code in the sandbox; this process judges).
 
-    hide: further folders the child must not see (the output folder), where namespaces are available.
+    mode: the sandbox mode (see run.resolve_mode).
     """
     if item.kind == "artifact":
         return grade_artifact(workspace_root, item)
     cases, hidden = all_cases(item)
-    outcomes = run_item(workspace_root, item, cases, limits, hide=hide)
+    outcomes = run_item(workspace_root, item, cases, limits, mode=mode)
     verdict = Verdict(item.id, item.name, item.points)
     for case, out in zip(cases, outcomes):
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], out.outputs, out.error,
@@ -49,8 +49,8 @@ def grade_item(workspace_root, item, table, limits=Limits(), hide=()):
     return verdict
 
 
-def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None, hide=()):
-    """Grade a zip or folder.
+def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None, mode=None):
+    """Grade a zip or folder. Never raises for anything about the submission: a failure anywhere is the result.
 
     Args:
         submission: path of a zip or folder.
@@ -58,24 +58,20 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
         table: fixtures (default: public and hidden, loaded here).
         notebooks: grade only the items of these notebooks (default: all).
         keep_notebooks: folder to copy the submitted notebooks into (for formgrader), or None.
-        hide: further folders student code must not see (the output folder).
+        mode: the sandbox mode (see run.resolve_mode); resolved before anything is unpacked.
 
     Returns:
-        dict: name, verdicts (list of Verdict), error (None, or why nothing could be graded), seconds, skipped.
+        dict: name, verdicts (list of Verdict), error (None, or why it could not be graded), seconds, skipped,
+        sandbox (the mode used).
     """
+    from .unpack import submission_name
     start = time.perf_counter()
-    table = load_tables() if table is None else table
-    result = {"name": None, "verdicts": [], "error": None, "skipped": []}
+    mode = resolve_mode(mode)
+    result = {"name": submission_name(submission), "verdicts": [], "error": None, "skipped": [], "sandbox": mode}
+    ws = None
     try:
+        table = load_tables() if table is None else table
         ws = unpack(submission, dest=grading_root())
-    except SubmissionError as exc:
-        from .unpack import submission_name
-        result.update(name=submission_name(submission), error=str(exc))
-        result["verdicts"] = [Verdict(it.id, it.name, it.points, error=f"not graded: {exc}")
-                              for it in items(notebooks)]
-        result["seconds"] = time.perf_counter() - start
-        return result
-    try:
         result.update(name=ws.name, skipped=ws.skipped)
         hanging = {}  # module -> the error of the item whose import of it never ended
         for it in items(notebooks):
@@ -84,7 +80,13 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             if stuck:
                 result["verdicts"].append(Verdict(it.id, it.name, it.points, error=hanging[stuck[0]]))
                 continue
-            verdict = grade_item(ws.root, it, table, limits, hide)
+            try:
+                verdict = grade_item(ws.root, it, table, limits, mode)
+            except SandboxUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - costs this item, with the reason, not the submission
+                verdict = Verdict(it.id, it.name, it.points, error=f"could not be graded: the grader failed on "
+                                                                   f"this item ({type(exc).__name__}: {str(exc)[:200]})")
             module = hung_module(verdict.error)
             if module:
                 hanging[module] = verdict.error
@@ -93,7 +95,17 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             for nb in ws.root.glob("*.ipynb"):
                 Path(keep_notebooks).mkdir(parents=True, exist_ok=True)
                 shutil.copy2(nb, Path(keep_notebooks) / nb.name)
+    except SubmissionError as exc:
+        result["error"] = str(exc)
+    except SandboxUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one submission's failure is its result, never the batch's end
+        result["error"] = f"the grader failed on this submission ({type(exc).__name__}: {str(exc)[:300]})"
     finally:
-        shutil.rmtree(ws.root, ignore_errors=True)
+        if ws is not None:
+            shutil.rmtree(ws.root, ignore_errors=True)
+    if result["error"]:
+        result["verdicts"] = [Verdict(it.id, it.name, it.points, error=f"not graded: {result['error']}")
+                              for it in items(notebooks)]
     result["seconds"] = time.perf_counter() - start
     return result

@@ -43,14 +43,14 @@ def ensure_assignment(gb, notebooks_dir=paths.RELEASE, notebooks=paths.NOTEBOOKS
                 gb.update_or_create_solution_cell(c["grade_id"], name, assignment)
 
 
-def record(db_path, student, verdicts, items, assignment=paths.ASSIGNMENT, notebooks=paths.NOTEBOOKS):
-    """Store each verdict's score as the auto_score of its grade cell for `student`.
+def record(db_path, student, scores, items, assignment=paths.ASSIGNMENT, notebooks=paths.NOTEBOOKS):
+    """Store each item's score as the auto_score of its grade cell for `student` (idempotent).
 
     Args:
         db_path: SQLite file of the gradebook (created if missing).
         student: student id (the submission name).
-        verdicts: list of Verdict.
-        items: {item id: Item}, for the notebook and grade cell of each verdict.
+        scores: {item id: score}.
+        items: {item id: Item}, for the notebook and grade cell of each score.
     """
     venv_bin = str(Path(sys.executable).parent)  # nbgrader runs the `alembic` command on a new gradebook
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
@@ -63,10 +63,10 @@ def record(db_path, student, verdicts, items, assignment=paths.ASSIGNMENT, noteb
             gb.find_submission(assignment, student)
         except MissingEntry:
             gb.add_submission(assignment, student)
-        for v in verdicts:
-            item = items[v.id]
+        for item_id, score in scores.items():
+            item = items[item_id]
             grade = gb.find_grade(item.grade_id, item.notebook, assignment, student)
-            grade.auto_score = v.score
+            grade.auto_score = score
         gb.db.commit()
 
 

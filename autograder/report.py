@@ -6,8 +6,14 @@ import os
 from pathlib import Path
 
 
-def results_json(result):
-    """Gradescope's results.json shape for one graded submission (see autograder/grade.py's result dict)."""
+UNSANDBOXED = "WARNING: graded WITHOUT a sandbox (--no-sandbox): student code could read or change anything the grader can."
+
+
+def results_json(result, extra=None):
+    """Gradescope's results.json shape for one graded submission (see autograder/grade.py's result dict).
+
+    extra: more keys for "extra_data" (the grader's fingerprint of the submission, for resuming a batch).
+    """
     verdicts = result["verdicts"]
     tests = [{"id": v.id, "number": v.id, "name": v.name, "score": v.score, "max_score": v.points,
               "status": v.status, "output": v.text(), "visibility": "visible"} for v in verdicts]
@@ -16,9 +22,14 @@ def results_json(result):
         output = f"Could not grade this submission: {result['error']}"
     if result.get("skipped"):
         output += "\nSkipped files: " + "; ".join(result["skipped"])
+    if result.get("sandbox") == "none":
+        output = UNSANDBOXED + "\n" + output
+    extra_data = {"submission": result["name"], "error": result.get("error"), "sandbox": result.get("sandbox"),
+                  "skipped": result.get("skipped", []), **(extra or {})}
     return {"score": round(sum(v.score for v in verdicts), 2),
             "max_score": round(sum(v.points for v in verdicts), 2),
-            "execution_time": round(result.get("seconds", 0), 2), "output": output, "tests": tests}
+            "execution_time": round(result.get("seconds", 0), 2), "output": output, "tests": tests,
+            "extra_data": extra_data}
 
 
 def write_atomic(path, text):
@@ -29,26 +40,43 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
-def write_results(out_dir, result, filename=None):
-    """out_dir/<name>.json; returns its path."""
-    path = Path(out_dir) / (filename or f"{result['name']}.json")
-    write_atomic(path, json.dumps(results_json(result), indent=1))
-    return path
+def results_path(out_dir, name):
+    """out_dir/<name>.json, the name reduced to characters safe in a file name."""
+    from .unpack import _safe
+    return Path(out_dir) / f"{_safe(name)[:200]}.json"
+
+
+def write_results(out_dir, result, filename=None, extra=None):
+    """Write out_dir/<name>.json (or out_dir/filename) atomically; returns (its path, the data written)."""
+    data = results_json(result, extra)
+    path = Path(out_dir) / filename if filename else results_path(out_dir, result["name"])
+    write_atomic(path, json.dumps(data, indent=1))
+    return path, data
+
+
+def read_results(path):
+    """The data of a results JSON this grader wrote, or None if it is missing or not of that form."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("tests"), list) or "extra_data" not in data:
+        return None
+    return data
 
 
 def write_grades_csv(out_dir, results, item_ids):
-    """out_dir/grades.csv: one row per submission, total, max, one column per item, and the error if any."""
+    """out_dir/grades.csv: one row per submission (results: list of results_json data), total, max, one
+    column per item, the sandbox used and the error if any. Written atomically."""
     path = Path(out_dir) / "grades.csv"
-    rows = []
-    for r in results:
-        by_id = {v.id: v.score for v in r["verdicts"]}
-        data = results_json(r)
-        rows.append([r["name"], data["score"], data["max_score"], *[by_id.get(i, 0.0) for i in item_ids],
-                     r.get("error") or ""])
     text = io.StringIO(newline="")
     writer = csv.writer(text)
-    writer.writerow(["submission", "score", "max_score", *item_ids, "error"])
-    writer.writerows(rows)
+    writer.writerow(["submission", "score", "max_score", *item_ids, "sandbox", "error"])
+    for data in sorted(results, key=lambda d: d["extra_data"]["submission"]):
+        by_id = {t["id"]: t["score"] for t in data["tests"]}
+        extra = data["extra_data"]
+        writer.writerow([extra["submission"], data["score"], data["max_score"], *[by_id.get(i, 0.0) for i in item_ids],
+                         extra.get("sandbox") or "", extra.get("error") or ""])
     write_atomic(path, text.getvalue())
     return path
 
@@ -57,6 +85,8 @@ def summary_line(result, width=14):
     """'alice.zip   97.0 / 100' plus the first reason for lost points, for the terminal table."""
     data = results_json(result)
     line = f"{result['name']:<{width}} {data['score']:6.1f} / {data['max_score']:g}"
+    if result.get("sandbox") == "none":
+        line += "   [UNSANDBOXED]"
     if result.get("error"):
         return f"{line}   {result['error']}"
     errors = [v.error for v in result["verdicts"] if v.error]

@@ -1,31 +1,47 @@
-"""Run one item's cases on a workspace in a child process with time and memory limits."""
+"""Run one item's cases on a workspace in a sandboxed child process, and read back what it sent, trusting nothing.
+
+The child (child.py) runs under bubblewrap (sandbox.py) with rlimits it sets on itself before student code
+runs, in a cgroup that bounds its processes and memory where the machine allows. It writes frames to a pipe;
+this process reads at most Limits.output bytes of them, validates every frame (JSON type and keys, .npz
+headers before loading, numeric dtypes only), and compares the inputs the child sends back with its own
+copies to find in-place modifications. Nothing the child writes is written to disk on the host.
+"""
 import json
 import os
 import re
-import resource
 import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import paths
+from . import paths, sandbox
 from .bank import calls
 from .bank.recipes import make_inputs
+from .bank.safe_npz import NpzError, read_npz
 
 CHILD = Path(__file__).resolve().parent / "child.py"
 NOBODY = 65534
+MODES = ("bwrap", "none")
+
+
+class SandboxUnavailable(Exception):
+    """No working sandbox, and unsandboxed grading was not asked for; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-item limits of the child process: wall/CPU seconds, address space bytes, bytes it may write."""
+    """Per-item limits: wall/CPU seconds, address space bytes per process, bytes a file may grow to, processes
+    (with a cgroup: in the whole sandbox), bytes of output the grader reads."""
     seconds: float = 20.0
     memory: int = 3 * 2**30
     file_size: int = 64 * 2**20
+    processes: int = 64
+    output: int = 64 * 2**20
 
 
 @dataclass
@@ -35,138 +51,57 @@ class Outcome:
     outputs: dict = None
     error: str = None
     notes: tuple = ()
-    numeric: dict = None
+    numeric: dict = field(default_factory=dict)
 
 
-def _limit(limits, drop_privileges):
-    def apply():
-        os.setsid()
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
-        cpu = int(limits.seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if drop_privileges:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-    return apply
+def grading_root():
+    """The folder under which every workspace and job folder of this machine's grading lives (mode 0711)."""
+    root = Path(tempfile.gettempdir()) / "nnkit-grading"
+    root.mkdir(exist_ok=True)
+    os.chmod(root, 0o711)
+    return root
+
+
+def default_mode(no_sandbox=False):
+    """"bwrap" when the sandbox works here; "none" when it does not and no_sandbox is set; else raises
+    SandboxUnavailable saying how to fix it."""
+    ok, why = sandbox.probe()
+    if ok:
+        return "bwrap"
+    if no_sandbox:
+        return "none"
+    raise SandboxUnavailable(f"refusing to run student code without a sandbox: {why}. Pass --no-sandbox only "
+                             "for code you trust (every report then says it was graded unsandboxed).")
+
+
+DEFAULT = {"mode": None}  # set by callers that decided the mode once (the CLI; the kit's tests)
+
+
+def resolve_mode(mode):
+    """The sandbox mode to use for `mode` (None: DEFAULT, else the working sandbox or SandboxUnavailable)."""
+    mode = mode or DEFAULT["mode"] or default_mode()
+    if mode not in MODES:
+        raise ValueError(f"unknown sandbox mode {mode!r}; expected one of {MODES}")
+    return mode
 
 
 _DROP = {}
 
 
 def can_drop_privileges():
-    """True when running as root and the interpreter (and numpy) work as user nobody; checked once.
-
-    Grading as root then runs student code as nobody, which cannot read root-only files such as hidden
-    fixtures. Where nobody cannot run this Python (a venv under /root), the child keeps root's identity and
-    a warning says so.
-    """
+    """Unsandboxed mode only: True when running as root and this interpreter works as user nobody."""
     if "ok" not in _DROP:
         ok = False
         if os.geteuid() == 0:
             try:
-                probe = subprocess.run([sys.executable, "-I", "-c", "import numpy"], capture_output=True,
-                                       preexec_fn=_limit(Limits(), True), cwd="/", env=_child_env("/tmp"))
+                binary, _ = sandbox.interpreter()
+                probe = subprocess.run([binary, "-I", "-c", "import sys"], capture_output=True, cwd="/",
+                                       user=NOBODY, group=NOBODY, extra_groups=[], env=sandbox.base_env())
                 ok = probe.returncode == 0
             except OSError:
                 ok = False
-            if not ok and not can_use_namespaces():
-                print("warning: running as root without namespaces, and user nobody cannot run this Python: "
-                      "student code runs as root, unsandboxed", file=sys.stderr)
         _DROP["ok"] = ok
     return _DROP["ok"]
-
-
-_NAMESPACES = {}
-
-
-def grading_root():
-    """The folder under which every workspace and job folder of this machine's grading lives (mode 0711).
-
-    In the namespace sandbox each child sees it empty, so no student reads another's files.
-    """
-    root = Path(tempfile.gettempdir()) / "nnkit-grading"
-    root.mkdir(exist_ok=True)
-    os.chmod(root, 0o711)  # others may not list it; a child running as nobody may still reach its own folders
-    return root
-
-
-def can_use_namespaces():
-    """True when this process may run children in new mount and network namespaces (root, unshare works)."""
-    if "ok" not in _NAMESPACES:
-        ok = False
-        if os.geteuid() == 0:
-            with tempfile.TemporaryDirectory() as tmp:
-                try:
-                    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "--net", "--",
-                                            "/bin/sh", "-c", f"mount -t tmpfs tmpfs {tmp}"], capture_output=True)
-                    ok = probe.returncode == 0
-                except OSError:
-                    ok = False
-        _NAMESPACES["ok"] = ok
-    return _NAMESPACES["ok"]
-
-
-def secret_dirs(extra=()):
-    """Folders a child must not see: the reference, the kit's tests and history, hidden fixtures, samples,
-    every submission being graded, and any extra (the --out folder)."""
-    dirs = [paths.ROOT / "assignments", paths.ROOT / "tests", paths.ROOT / ".git", paths.HIDDEN_FIXTURES.parent,
-            paths.ROOT / "autograder" / "samples", grading_root(), *map(Path, extra)]
-    return [d.resolve() for d in dirs if Path(d).is_dir()]
-
-
-def sandbox_mode():
-    """How children are isolated here: "namespaces", "nobody" or "none" (see README, How grading works)."""
-    return "namespaces" if can_use_namespaces() else "nobody" if can_drop_privileges() else "none"
-
-
-SANDBOX_SCRIPT = """set -e
-mount --bind "$1" "$3/ws"
-mount --bind "$2" "$3/job"
-shift 3
-while [ "$1" != "--" ]; do mount -t tmpfs -o size=64k,mode=000 tmpfs "$1"; shift; done
-shift
-exec "$@"
-"""
-
-
-def _sandboxed(cmd_tail, workspace, job_dir, sandbox, hide):
-    """The command that runs the child in new mount and network namespaces, secrets covered by empty tmpfs."""
-    keep = (sandbox, Path(sys.prefix).resolve(), paths.BANK.resolve())
-    covered = [str(d) for d in secret_dirs(hide) if not any(k == d or d in k.parents for k in keep)]
-    return ["unshare", "--mount", "--propagation", "private", "--net", "--", "/bin/sh", "-c", SANDBOX_SCRIPT,
-            "sandbox", str(workspace), str(job_dir), str(sandbox), *covered, "--", *cmd_tail]
-
-
-def _child_env(job_dir):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(job_dir), "LANG": "C.UTF-8",
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-    if "OPENBLAS_CORETYPE" in os.environ:  # some CPUs here need it for correct BLAS results
-        env["OPENBLAS_CORETYPE"] = os.environ["OPENBLAS_CORETYPE"]
-    return env
-
-
-def _read_case(job_dir, i, name):
-    res_path, out_path = job_dir / f"res_{i}.json", job_dir / f"out_{i}.npz"
-    if not res_path.exists():
-        return None
-    try:
-        result = json.loads(res_path.read_text()[:100_000])
-        with np.load(out_path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in f.files}
-    except Exception as exc:  # noqa: BLE001 - a hostile or broken child wrote garbage
-        return Outcome(name, error=f"the output of this case could not be read ({type(exc).__name__})")
-    bad = [k for k, v in arrays.items() if v.dtype.kind not in "biuf"]
-    if bad:
-        return Outcome(name, error=f"outputs {bad} are not numeric arrays")
-    outputs = {k: v for k, v in arrays.items() if not k.startswith("#num|")}
-    numeric = {k[5:]: v for k, v in arrays.items() if k.startswith("#num|")}
-    error = result.get("error")
-    notes = tuple(str(n) for n in result.get("notes", []))
-    return Outcome(name, outputs=None if error else outputs, error=str(error) if error else None,
-                   notes=notes, numeric=numeric)
 
 
 HUNG_IMPORT = "timed out after {seconds:g} s while importing {module}.py (code at module level runs forever?)"
@@ -178,34 +113,107 @@ def hung_module(error):
     return match.group(1) if match else None
 
 
-def hanging_import(job_dir):
-    """The module (e.g. "layers") whose import was still running when the child stopped, or None."""
-    mark = Path(job_dir) / "importing"
-    return mark.read_text().strip() if mark.exists() else None
+def parse_frames(data):
+    """[(tag, payload bytes)] of the complete, well-formed frames at the start of data (see child.py)."""
+    frames, pos = [], 0
+    while pos < len(data):
+        end = data.find(b"\n", pos, pos + 100)
+        if end < 0:
+            break
+        head = bytes(data[pos:end]).split(b" ")
+        if len(head) < 3 or head[0] != b"NNKIT" or not head[-1].isdigit():
+            break
+        n = int(head[-1])
+        if end + 1 + n > len(data):
+            break
+        frames.append((b" ".join(head[1:-1]).decode("ascii", "replace"), bytes(data[end + 1:end + 1 + n])))
+        pos = end + 1 + n
+    return frames
 
 
-def _failure_reason(proc, timed_out, limits, stderr_path):
-    if timed_out:
-        module = hanging_import(stderr_path.parent)
-        if module:
-            return HUNG_IMPORT.format(seconds=limits.seconds, module=module)
-        return f"timed out after {limits.seconds:g} s (an infinite loop?)"
-    code = proc.returncode
-    tail = ""
+class _Reader(threading.Thread):
+    """Reads a pipe to its end: the first `cap` bytes (on_overflow() is called past them), or only the last."""
+
+    def __init__(self, stream, cap, tail=False, on_overflow=None):
+        super().__init__(daemon=True)
+        self.stream, self.cap, self.tail, self.on_overflow = stream, cap, tail, on_overflow
+        self.data, self.overflow = bytearray(), False
+
+    def run(self):
+        fd = self.stream.fileno()
+        try:
+            while True:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    break
+                if self.tail:
+                    self.data += chunk
+                    del self.data[:-self.cap]
+                elif not self.overflow:
+                    if len(self.data) + len(chunk) > self.cap:
+                        self.overflow = True
+                        if self.on_overflow:
+                            self.on_overflow()
+                    else:
+                        self.data += chunk
+        except OSError:
+            pass
+
+
+def _case_outcome(name, res, out, inputs, limits):
+    """Outcome of one case from its two frames' payloads (None when the child never sent them)."""
+    if res is None or out is None:
+        return None
     try:
-        lines = [ln for ln in stderr_path.read_text(errors="replace").splitlines() if ln.strip()]
-        tail = lines[-1][:300] if lines else ""
-    except OSError:
-        pass
-    if code is not None and code < 0:
-        sig = signal.Signals(-code).name
+        result = json.loads(res.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return Outcome(name, error="the child's report for this case is not valid JSON")
+    if not isinstance(result, dict) or set(result) != {"error"} or not isinstance(result["error"], (str, type(None))):
+        return Outcome(name, error="the child's report for this case is not of the expected form")
+    try:
+        arrays = read_npz(out, limits.output)
+    except NpzError as exc:
+        return Outcome(name, error=f"the outputs of this case could not be read: {exc}")
+    if result["error"] is not None:
+        return Outcome(name, error=result["error"][:2000])
+    outputs = {k: v for k, v in arrays.items() if not k.startswith("#")}
+    numeric = {k[5:]: v for k, v in arrays.items() if k.startswith("#num|")}
+    after = {k[7:]: v for k, v in arrays.items() if k.startswith("#after|")}
+    return Outcome(name, outputs=outputs, notes=tuple(calls.inplace_notes(inputs, after)), numeric=numeric)
+
+
+def _failure_reason(returncode, timed_out, overflow, importing, limits, stderr_tail):
+    if overflow:
+        return f"sent more than {limits.output} bytes of output"
+    if timed_out:
+        if importing:
+            return HUNG_IMPORT.format(seconds=limits.seconds, module=importing)
+        return f"timed out after {limits.seconds:g} s (an infinite loop?)"
+    lines = [ln for ln in stderr_tail.decode("utf-8", "replace").splitlines() if ln.strip()]
+    tail = lines[-1][:300] if lines else ""
+    if returncode is not None and returncode < 0:
+        try:
+            sig = signal.Signals(-returncode).name
+        except ValueError:
+            sig = f"signal {-returncode}"
         why = {"SIGXCPU": f"used more than {limits.seconds:g} s of CPU", "SIGKILL": "was killed",
                "SIGSEGV": "crashed (segmentation fault)", "SIGXFSZ": "wrote too much output"}.get(sig, sig)
         return f"the process running it {why}"
-    return f"the process running it exited with code {code}" + (f": {tail}" if tail else "")
+    if returncode is not None and returncode > 128 and "SIGXCPU" not in tail:  # bwrap reports a killed child so
+        return _failure_reason(-(returncode - 128), False, False, None, limits, b"")
+    return f"the process running it exited with code {returncode}" + (f": {tail}" if tail else "")
 
 
-def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, package=paths.PACKAGE, hide=()):
+def _command(mode, workspace, job_dir):
+    if mode == "bwrap":
+        args = [str(sandbox.BANK), str(sandbox.WS), str(sandbox.JOB), str(sandbox.SITE)]
+        return sandbox.command(args, workspace, job_dir, paths.BANK.resolve(), CHILD)
+    binary, _ = sandbox.interpreter()
+    site = str(sandbox.numpy_dirs()[0].parent)
+    return [binary, "-I", "-S", "-B", str(CHILD), str(paths.BANK), str(workspace), str(job_dir), site]
+
+
+def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, package=paths.PACKAGE, mode=None):
     """Run `cases` of `item` on the student package in `workspace`, out of this process.
 
     Args:
@@ -215,51 +223,76 @@ def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, packag
         limits: Limits.
         numeric_first: also ask for numeric gradients of the student's forward on the first case.
         package: the student package name.
-        hide: further folders the child must not see (in the namespace sandbox).
+        mode: "bwrap" (the sandbox), "none" (unsandboxed, for trusted code), or None (see resolve_mode).
 
     Returns:
         list of Outcome, one per case, in order.
     """
+    mode = resolve_mode(mode)
     workspace = Path(workspace).resolve()
-    mode = sandbox_mode()
-    with tempfile.TemporaryDirectory(prefix="job-", dir=grading_root()) as tmp, \
-            tempfile.TemporaryDirectory(prefix="nnkit-sandbox-") as sandbox:
+    with tempfile.TemporaryDirectory(prefix="job-", dir=grading_root()) as tmp:
         job_dir = Path(tmp)
         plan = {"item": item.id, "spec": calls.spec(item), "package": package,
+                "limits": {"memory": limits.memory, "cpu": int(limits.seconds) + 1, "file_size": limits.file_size,
+                           "processes": limits.processes},
                 "cases": [{"name": c.name, "params": c.params, "numeric": numeric_first and k == 0}
                           for k, c in enumerate(cases)]}
         (job_dir / "plan.json").write_text(json.dumps(plan))
-        inputs = {}
-        for k, case in enumerate(cases):
-            inputs.update({f"{k}|{name}": arr for name, arr in make_inputs(item, case).items()})
-        np.savez(job_dir / "inputs.npz", **inputs)
-        stderr_path = job_dir / "stderr.txt"
-        if mode == "namespaces":
-            sandbox = Path(sandbox).resolve()
-            (sandbox / "ws").mkdir()
-            (sandbox / "job").mkdir()
-            tail = [sys.executable, "-I", str(CHILD), str(paths.BANK), str(sandbox / "ws"), str(sandbox / "job")]
-            cmd = _sandboxed(tail, workspace, job_dir, sandbox, hide)
-        else:
-            if mode == "nobody":
-                os.chmod(job_dir, 0o777)
-            cmd = [sys.executable, "-I", str(CHILD), str(paths.BANK), str(workspace), str(job_dir)]
-        timed_out = False
-        with open(stderr_path, "wb") as err:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                    cwd="/", env=_child_env(job_dir),
-                                    preexec_fn=_limit(limits, mode == "nobody"))
+        inputs = [make_inputs(item, case) for case in cases]
+        np.savez(job_dir / "inputs.npz", **{f"{k}|{name}": arr for k, case_inputs in enumerate(inputs)
+                                            for name, arr in case_inputs.items()})
+        cmd = _command(mode, workspace, job_dir)
+        run_as = {}
+        if mode == "none" and can_drop_privileges():
+            os.chmod(job_dir, 0o755)
+            for p in job_dir.iterdir():
+                os.chmod(p, 0o644)
+            run_as = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
+        group = sandbox.Cgroup.create(limits.processes, limits.memory) if mode == "bwrap" else None
+        if group:
+            cmd = group.join_prefix() + cmd
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd="/", env=sandbox.base_env(), start_new_session=True, **run_as)
+
+        def kill():
             try:
-                proc.wait(timeout=limits.seconds)
-            except subprocess.TimeoutExpired:
-                timed_out = True
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            except OSError:
+                pass
+
+        out = _Reader(proc.stdout, limits.output, on_overflow=kill)
+        err = _Reader(proc.stderr, 16_384, tail=True)
+        out.start()
+        err.start()
+        timed_out = False
+        try:
+            proc.wait(timeout=limits.seconds)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            kill()
+            proc.wait()
+        finally:
+            if group:
+                group.close()
+        out.join(timeout=5)
+        err.join(timeout=5)
+        proc.stdout.close()
+        proc.stderr.close()
+        frames = parse_frames(out.data)
+        importing, payloads = None, {}
+        for tag, payload in frames:
+            if tag == "importing":
+                importing = payload.decode("ascii", "replace")[:60]
+            elif tag == "imported":
+                importing = None
+            else:
+                payloads.setdefault(tag, payload)
         outcomes, reason = [], None
         for k, case in enumerate(cases):
-            got = _read_case(job_dir, k, case.name)
+            got = _case_outcome(case.name, payloads.get(f"res {k}"), payloads.get(f"out {k}"), inputs[k], limits)
             if got is None:
-                reason = reason or _failure_reason(proc, timed_out, limits, stderr_path)
+                reason = reason or _failure_reason(proc.returncode, timed_out, out.overflow, importing, limits,
+                                                   bytes(err.data))
                 got = Outcome(case.name, error=reason)
             outcomes.append(got)
         return outcomes

@@ -72,48 +72,80 @@ def unpack(submission, dest=None):
     submission = Path(submission)
     if not submission.exists():
         raise SubmissionError(f"{submission}: no such file or folder")
-    root = Path(tempfile.mkdtemp(prefix=f"ws-{submission_name(submission)[:40]}-", dir=dest))
-    os.chmod(root, 0o755)  # the child may run as an unprivileged user
-    skipped, total = [], 0
+    root = Path(tempfile.mkdtemp(prefix=f"ws-{_safe(submission_name(submission))[:40]}-", dir=dest))
+    os.chmod(root, 0o755)
     try:
-        if submission.is_dir():
-            members = [str(p.relative_to(submission).as_posix()) for p in submission.rglob("*")
-                       if p.is_file() and not p.is_symlink()]
-            prefix = _package_prefix(members)
-            sources = {m: (lambda m=m: open(submission / m, "rb")) for m in members}
-            sizes = {m: (submission / m).stat().st_size for m in members}
-        else:
-            try:
-                archive = zipfile.ZipFile(submission)
-            except (zipfile.BadZipFile, OSError) as exc:
-                raise SubmissionError(f"{submission.name}: not a readable zip file ({exc})") from None
-            infos = [i for i in archive.infolist() if not i.is_dir()
-                     and not stat.S_ISLNK(i.external_attr >> 16)]
-            members = [i.filename for i in infos]
-            prefix = _package_prefix(members)
-            sources = {i.filename: (lambda i=i: archive.open(i)) for i in infos}
-            sizes = {i.filename: i.file_size for i in infos}
-        for member in members:
-            rel_text = member[len(prefix) + 1:] if prefix and member.startswith(prefix + "/") else (
-                member if not prefix else None)
-            rel = _wanted(PurePosixPath(rel_text)) if rel_text else None
-            if rel is None:
-                continue
-            if sizes[member] > MAX_FILE or total + sizes[member] > MAX_TOTAL:
-                skipped.append(f"{member}: too large ({sizes[member]} bytes)")
-                continue
-            target = root / Path(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with sources[member]() as src, open(target, "wb") as out:
-                copied = _copy_limited(src, out, MAX_FILE)
-            total += copied
-            os.chmod(target, 0o644)
+        members, sources, sizes = _listing(submission)
+        prefix = _package_prefix(members)
+        skipped = _extract(root, members, sources, sizes, prefix)
         for d in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
             os.chmod(d, 0o755)
-    except BaseException:
+    except SubmissionError:
         shutil.rmtree(root, ignore_errors=True)
         raise
+    except Exception as exc:  # noqa: BLE001 - whatever the archive does, it is this submission's reason
+        shutil.rmtree(root, ignore_errors=True)
+        raise SubmissionError(f"{submission.name}: could not be unpacked ({type(exc).__name__}: {str(exc)[:200]})") \
+            from None
     return Workspace(submission_name(submission), root, skipped)
+
+
+def _safe(name):
+    """name with anything but letters, digits and ._-@+ replaced by _ (for file names the grader makes)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "._-@+") else "_" for c in name)
+
+
+def _listing(submission):
+    """(member names, {name: opener}, {name: declared size}) of a folder or a zip; SubmissionError if unreadable."""
+    if submission.is_dir():
+        members = [str(p.relative_to(submission).as_posix()) for p in submission.rglob("*")
+                   if p.is_file() and not p.is_symlink()]
+        return members, {m: (lambda m=m: open(submission / m, "rb")) for m in members}, \
+            {m: (submission / m).stat().st_size for m in members}
+    try:
+        archive = zipfile.ZipFile(submission)
+        infos = [i for i in archive.infolist() if not i.is_dir() and not stat.S_ISLNK(i.external_attr >> 16)]
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, bad UTF-8 names, truncated files ...
+        raise SubmissionError(f"{submission.name}: not a readable zip file ({type(exc).__name__}: "
+                              f"{str(exc)[:200]})") from None
+    names = {}
+    for i in infos:
+        names.setdefault(i.filename.replace("\\", "/"), i)  # a name given twice: the first one counts
+    return list(names), {n: (lambda i=i: archive.open(i)) for n, i in names.items()}, \
+        {n: i.file_size for n, i in names.items()}
+
+
+def _extract(root, members, sources, sizes, prefix):
+    """Copy the wanted members under root; returns the list of skipped members with reasons.
+
+    A member that cannot be read or written (encrypted, bad CRC, a name too long, a file where a folder is
+    needed) is skipped with its reason; the others are still graded.
+    """
+    skipped, total = [], 0
+    for member in members:
+        rel_text = member[len(prefix) + 1:] if prefix and member.startswith(prefix + "/") else (
+            member if not prefix else None)
+        rel = _wanted(PurePosixPath(rel_text)) if rel_text else None
+        if rel is None:
+            continue
+        shown = member if len(member) <= 80 else member[:77] + "..."
+        if sizes[member] > MAX_FILE or total + sizes[member] > MAX_TOTAL:
+            skipped.append(f"{shown}: too large ({sizes[member]} bytes)")
+            continue
+        target = root / Path(*rel.parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with sources[member]() as src, open(target, "wb") as out:
+                total += _copy_limited(src, out, MAX_FILE)
+            os.chmod(target, 0o644)
+        except Exception as exc:  # noqa: BLE001 - RuntimeError (encrypted), BadZipFile (CRC), OSError (names)
+            try:
+                target.unlink()
+            except OSError:
+                pass
+            reason = str(exc)[:120] if isinstance(exc, SubmissionError) else f"{type(exc).__name__}: {str(exc)[:120]}"
+            skipped.append(f"{shown}: could not be extracted ({reason})")
+    return skipped
 
 
 def _copy_limited(src, out, limit):

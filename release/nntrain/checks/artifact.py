@@ -10,6 +10,7 @@ import numpy as np
 
 PATH = "artifacts/best_model.npz"
 MAX_PARAMS = 10_000_000
+MAX_BYTES = 8 * MAX_PARAMS + 2**20  # float64 parameters, plus mean image and meta
 # dataset -> (accuracy at which the score starts above zero, accuracy for full marks).
 # Fashion-MNIST: the reference notebook's model reaches 0.858 on the held-out split (0.870 on validation);
 # full marks from 0.84.
@@ -21,21 +22,51 @@ class ArtifactError(Exception):
     """The file is missing or is not a model this kit can evaluate; the message says what is wrong."""
 
 
+def _array(arrays, key, kinds="f"):
+    """arrays[key] (or None when absent), refused with a reason unless its dtype kind is in kinds and it is finite."""
+    if key not in arrays:
+        return None
+    value = arrays[key]
+    if value.dtype.kind not in kinds:
+        raise ArtifactError(f"{PATH}: {key} has dtype {value.dtype}; expected floating-point numbers")
+    if not np.isfinite(value).all():
+        raise ArtifactError(f"{PATH}: {key} holds NaN/inf values")
+    return value.astype(np.float64)
+
+
+def _meta(arrays):
+    if "meta" not in arrays:
+        return {}
+    value = arrays["meta"]
+    if value.dtype.kind != "U" or value.ndim != 0 or value.size != 1:
+        raise ArtifactError(f"{PATH}: meta must be one JSON string, got dtype {value.dtype} and shape {value.shape}")
+    try:
+        meta = json.loads(str(value))
+    except ValueError:
+        raise ArtifactError(f"{PATH}: meta is not JSON") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("dataset", ""), str):
+        raise ArtifactError(f"{PATH}: meta must be a JSON object (with a string \"dataset\"), "
+                            f"got {type(meta).__name__}")
+    return meta
+
+
 def load(path):
-    """Validated arrays of a saved model: dict with layers [(W, b)...], mean_image, std, meta."""
+    """Validated arrays of a saved model: dict with layers [(W, b)...], mean_image, std, meta.
+
+    Each array's dtype and size are checked from the file's headers before anything is loaded, so a small
+    file that declares a huge array is refused without allocating it. Raises ArtifactError saying what is
+    wrong.
+    """
+    from .safe_npz import NpzError, read_npz
     path = Path(path)
     if not path.exists():
         raise ArtifactError(f"{PATH} not found: run the last section of FullyConnectedNets (save_model) "
                             f"and include artifacts/ in your submission")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in f.files}
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets the same message
-        raise ArtifactError(f"{PATH} is not a readable .npz of plain arrays ({type(exc).__name__})") from None
-    try:
-        meta = json.loads(str(arrays.get("meta", "{}")))
-    except ValueError:
-        raise ArtifactError(f"{PATH}: meta is not JSON") from None
+        arrays = read_npz(path, MAX_BYTES, kinds="biufU", max_members=100)
+    except NpzError as exc:
+        raise ArtifactError(f"{PATH} is not a readable .npz of plain arrays: {exc}") from None
+    meta = _meta(arrays)
     L = 0
     while f"W{L + 1}" in arrays:
         L += 1
@@ -43,21 +74,20 @@ def load(path):
         raise ArtifactError(f"{PATH} has no W1; save it with utils.artifacts.save_model")
     layers = []
     for i in range(1, L + 1):
-        W, b = arrays.get(f"W{i}"), arrays.get(f"b{i}")
+        W, b = _array(arrays, f"W{i}"), _array(arrays, f"b{i}")
         if b is None or W.ndim != 2 or b.shape != (W.shape[1],):
             raise ArtifactError(f"{PATH}: layer {i} has W {getattr(W, 'shape', None)} and b "
                                 f"{getattr(b, 'shape', None)}; expected (D, M) and (M,)")
         if layers and layers[-1][0].shape[1] != W.shape[0]:
             raise ArtifactError(f"{PATH}: W{i - 1} gives {layers[-1][0].shape[1]} features but W{i} takes {W.shape[0]}")
-        if W.dtype.kind != "f" or not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ArtifactError(f"{PATH}: layer {i} holds non-float or NaN/inf values")
-        layers.append((W.astype(np.float64), b.astype(np.float64)))
+        layers.append((W, b))
     if sum(W.size + b.size for W, b in layers) > MAX_PARAMS:
         raise ArtifactError(f"{PATH}: more than {MAX_PARAMS} parameters")
-    std = float(arrays["std"]) if "std" in arrays else 1.0
-    mean = arrays.get("mean_image")
-    return {"layers": layers, "mean_image": None if mean is None else mean.astype(np.float64), "std": std,
-            "meta": meta}
+    std = _array(arrays, "std", "biuf")
+    if std is not None and (std.size != 1 or float(std.reshape(-1)[0]) <= 0):
+        raise ArtifactError(f"{PATH}: std must be one positive number, got shape {std.shape}")
+    return {"layers": layers, "mean_image": _array(arrays, "mean_image"),
+            "std": 1.0 if std is None else float(std.reshape(-1)[0]), "meta": meta}
 
 
 def predict(model, images, batch=1000):

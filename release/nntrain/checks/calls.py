@@ -43,7 +43,9 @@ def call(spec, params, inputs, package="nnkit"):
 
     Returns:
         outputs: dict name -> numpy array (float64 where numeric).
-        notes: list of strings about how the call behaved (inputs modified in place).
+        after: dict input name -> that input as it was right after the call; `inputs` itself is restored to
+            the values it had before, so inplace_notes(inputs, after) says what the call modified in place.
+            The grader makes that comparison in its own process, never in the student's.
     """
     kept = {k: np.array(v, copy=True) for k, v in inputs.items()}
     kind = spec["kind"]
@@ -62,11 +64,22 @@ def call(spec, params, inputs, package="nnkit"):
         outputs = _model_loss(fn, params, inputs)
     else:
         raise ValueError(f"unknown kind {kind!r}")
-    notes = [f"modified its input {k} in place (work on a copy or build a new array)"
-             for k, v in inputs.items() if not np.array_equal(v, kept[k], equal_nan=True)]
+    after = dict(inputs)
     for k in inputs:  # later cases and the numeric check need the original values
         inputs[k] = kept[k]
-    return outputs, notes
+    return outputs, after
+
+
+def inplace_notes(before, after):
+    """One line per input that `after` (from call()) shows changed, or could not report, vs `before`."""
+    notes = []
+    for k, v in before.items():
+        got = after.get(k)
+        if got is None:
+            notes.append(f"its input {k} could not be read back after the call")
+        elif got.shape != v.shape or got.dtype != v.dtype or not np.array_equal(got, v, equal_nan=v.dtype.kind in "fc"):
+            notes.append(f"modified its input {k} in place (work on a copy or build a new array)")
+    return notes
 
 
 def numeric_gradients(spec, params, inputs, package="nnkit"):

@@ -49,7 +49,8 @@ def run_in_kernel(item, cases, table, package="nnkit", gradient=True, hidden=())
         inputs = make_inputs(item, case)
         got, error, notes = None, None, []
         try:
-            got, notes = calls.call(sp, case.params, inputs, package)
+            got, after = calls.call(sp, case.params, inputs, package)
+            notes = calls.inplace_notes(inputs, after)
         except Exception as exc:  # noqa: BLE001 - any failure of student code is a verdict, not a crash
             error = short_error(exc)
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], got, error, notes,
