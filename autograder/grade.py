@@ -49,6 +49,16 @@ def grade_item(workspace_root, item, table, limits=Limits(), mode=None):
     return verdict
 
 
+def _explain_missing_module(verdict, skipped):
+    """When an item failed because a module is missing that the unpacker had to skip, say why it was skipped."""
+    import re
+    match = re.search(r"No module named '\w+\.(\w+)'", verdict.error or "")
+    if match:
+        why = [s for s in skipped if f"{paths.PACKAGE}/{match.group(1)}.py" in s]
+        if why:
+            verdict.error += f"; {paths.PACKAGE}/{match.group(1)}.py was in the submission but skipped: {why[0]}"
+
+
 def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None, mode=None):
     """Grade a zip or folder. Never raises for anything about the submission: a failure anywhere is the result.
 
@@ -87,6 +97,7 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             except Exception as exc:  # noqa: BLE001 - costs this item, with the reason, not the submission
                 verdict = Verdict(it.id, it.name, it.points, error=f"could not be graded: the grader failed on "
                                                                    f"this item ({type(exc).__name__}: {str(exc)[:200]})")
+            _explain_missing_module(verdict, ws.skipped)
             module = hung_module(verdict.error)
             if module:
                 hanging[module] = verdict.error

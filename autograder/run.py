@@ -114,7 +114,8 @@ def hung_module(error):
 
 
 def parse_frames(data):
-    """[(tag, payload bytes)] of the complete, well-formed frames at the start of data (see child.py)."""
+    """([(tag, payload bytes)] of the well-formed frames at the start of data (see child.py), whether all of
+    data was well-formed)."""
     frames, pos = [], 0
     while pos < len(data):
         end = data.find(b"\n", pos, pos + 100)
@@ -128,7 +129,7 @@ def parse_frames(data):
             break
         frames.append((b" ".join(head[1:-1]).decode("ascii", "replace"), bytes(data[end + 1:end + 1 + n])))
         pos = end + 1 + n
-    return frames
+    return frames, pos == len(data)
 
 
 class _Reader(threading.Thread):
@@ -182,9 +183,11 @@ def _case_outcome(name, res, out, inputs, limits):
     return Outcome(name, outputs=outputs, notes=tuple(calls.inplace_notes(inputs, after)), numeric=numeric)
 
 
-def _failure_reason(returncode, timed_out, overflow, importing, limits, stderr_tail):
+def _failure_reason(returncode, timed_out, overflow, importing, limits, stderr_tail, garbled=False):
     if overflow:
         return f"sent more than {limits.output} bytes of output"
+    if garbled:
+        return "its output to the grader was garbled (something wrote into the grader's channel)"
     if timed_out:
         if importing:
             return HUNG_IMPORT.format(seconds=limits.seconds, module=importing)
@@ -278,7 +281,7 @@ def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, packag
         err.join(timeout=5)
         proc.stdout.close()
         proc.stderr.close()
-        frames = parse_frames(out.data)
+        frames, well_formed = parse_frames(out.data)
         importing, payloads = None, {}
         for tag, payload in frames:
             if tag == "importing":
@@ -292,7 +295,7 @@ def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, packag
             got = _case_outcome(case.name, payloads.get(f"res {k}"), payloads.get(f"out {k}"), inputs[k], limits)
             if got is None:
                 reason = reason or _failure_reason(proc.returncode, timed_out, out.overflow, importing, limits,
-                                                   bytes(err.data))
+                                                   bytes(err.data), garbled=not well_formed)
                 got = Outcome(case.name, error=reason)
             outcomes.append(got)
         return outcomes

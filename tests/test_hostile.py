@@ -1,0 +1,209 @@
+"""The hostile-submission suite: one real batch (`grade --jobs 2`, the sandbox, the gradebook) of attacks and
+malformed zips and models (tests/hostile_corpus.py), then one test per class of attack.
+
+Each test checks that the submission got a result, that its unaffected items kept their points, that nothing
+outside the sandbox changed, and that the batch's other results are intact.
+"""
+import csv
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import hostile_corpus as hc
+from autograder import paths
+from autograder.sandbox import Cgroup
+from conftest import needs_sandbox
+
+pytestmark = needs_sandbox
+
+
+def _digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Grade the corpus once; returns a dict with the corpus, results, the grader's output and host checks."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    abstract = socket.socket(socket.AF_UNIX)
+    abstract.bind("\0" + hc.MARKER)
+    abstract.listen()
+    abstract.setblocking(False)
+    out = tmp / "graded"
+    subs = tmp / "subs"
+    ctx = hc.context(out, subs / "canary_last.zip", listener.getsockname()[1], os.getpid())
+    corpus = hc.build(subs, ctx)
+    names = ["canary_first", *[n for n in corpus if not n.startswith("canary")], "canary_last"]
+    secrets = [paths.HIDDEN_FIXTURES, paths.REFERENCE_PACKAGE / "layers.py", paths.ROOT / "autograder" / "run.py",
+               *[corpus[n][0] for n in names]]
+    before = {str(p): _digest(p) for p in secrets}
+    tmp_before = set(os.listdir("/tmp"))
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "autograder", "grade", *[str(corpus[n][0]) for n in names],
+                           "--out", str(out), "--jobs", "2", "--quiet", "--time-limit", "10"],
+                          cwd=paths.ROOT, capture_output=True, text=True, timeout=900,
+                          env={**os.environ, hc.SECRET_ENV: "1"})
+    seconds = time.perf_counter() - start
+    time.sleep(4)  # the daemon's write, had it survived, would have happened by now
+    connections = 0
+    for sock in (listener, abstract):
+        try:
+            sock.accept()
+            connections += 1
+        except BlockingIOError:
+            pass
+        sock.close()
+    results = {n: json.loads((out / f"{n}.json").read_text()) for n in names if (out / f"{n}.json").exists()}
+    print(f"\nhostile batch: {len(names)} submissions graded in {seconds:.1f} s (--jobs 2)")
+    return {"corpus": corpus, "names": names, "out": out, "proc": proc, "results": results,
+            "before": before, "after": {p: _digest(p) for p in before}, "connections": connections,
+            "new_tmp": set(os.listdir("/tmp")) - tmp_before, "strays": hc.stray_processes()}
+
+
+def _svm(result):
+    return next(t for t in result["tests"] if t["id"] == "fc.svm_loss")
+
+
+def _check_attack(batch, name):
+    """The attack's submission got a result, lost only fc.svm_loss, and reported what it must."""
+    result = batch["results"][name]
+    svm = _svm(result)
+    assert hc.EXPECT_REPORT[name] in svm["output"], svm["output"]
+    assert svm["score"] < svm["max_score"] or name == "daemon"
+    others = [t for t in result["tests"] if t["id"] != "fc.svm_loss"]
+    assert all(t["score"] == t["max_score"] for t in others), [t["output"] for t in others if t["score"] < t["max_score"]]
+    return svm["output"]
+
+
+def test_the_batch_finishes_with_every_submission_scored_and_no_grader_crash(batch):
+    proc = batch["proc"]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode == 1  # some submissions could not be graded (broken zips): exit 1, as README says
+    assert set(batch["results"]) == set(batch["names"])
+    rows = {r["submission"]: r for r in csv.DictReader(open(batch["out"] / "grades.csv"))}
+    assert set(rows) == set(batch["names"])
+    for name, result in batch["results"].items():
+        assert float(rows[name]["score"]) == result["score"]
+        assert result["extra_data"]["sandbox"] == "bwrap"
+
+
+def test_canaries_before_and_after_the_attacks_keep_full_marks(batch):
+    for name in ("canary_first", "canary_last"):
+        assert batch["results"][name]["score"] == hc.FULL, batch["results"][name]["output"]
+
+
+def test_nothing_outside_the_sandbox_changed(batch):
+    assert batch["before"] == batch["after"]  # secrets, the grader's code and every submission's zip
+    expected = {f"{n}.json" for n in batch["names"]} | {"grades.csv", "gradebook.db", "nbgrader_config.py"}
+    assert set(os.listdir(batch["out"])) - {"autograded"} == expected
+    assert not [n for n in batch["new_tmp"] if hc.MARKER in n or n.startswith("big")]
+    assert batch["connections"] == 0
+
+
+def test_gradebook_has_a_row_for_every_graded_submission(batch):
+    from nbgrader.api import Gradebook
+    graded = [n for n, r in batch["results"].items() if not r["extra_data"]["error"]]
+    with Gradebook(f"sqlite:///{batch['out'] / 'gradebook.db'}") as gb:
+        for name in graded:
+            sub = gb.find_submission(paths.ASSIGNMENT, name)
+            assert sub.score == batch["results"][name]["score"]
+
+
+def test_reading_secrets_through_the_parents_proc_finds_nothing(batch):
+    out = _check_attack(batch, "proc_parent")
+    assert "pids=" in out  # only the sandbox's own processes were visible
+
+
+def test_reading_secrets_other_submissions_and_workspaces_by_path_finds_nothing(batch):
+    _check_attack(batch, "read_secrets")
+
+
+def test_unmounting_or_remounting_is_refused(batch):
+    _check_attack(batch, "umount")
+
+
+def test_setns_new_user_namespaces_and_the_network_are_refused(batch):
+    out = _check_attack(batch, "setns_network")
+    assert "net=OK" not in out and "unix=OK" not in out and "dns=OK" not in out
+
+
+def test_ptrace_and_kill_of_the_grader_are_refused(batch):
+    out = _check_attack(batch, "ptrace_kill")
+    assert "killpg=ProcessLookupError" in out or "killpg=PermissionError" in out
+
+
+def test_writing_outside_the_sandbox_is_refused(batch):
+    _check_attack(batch, "write_outside")
+    assert batch["results"]["canary_first"]["score"] == hc.FULL
+
+
+def test_a_daemon_does_not_outlive_its_item(batch):
+    _check_attack(batch, "daemon")
+    assert batch["strays"] == []
+    assert not list(batch["out"].glob("daemon-*"))
+
+
+def test_a_fork_bomb_ends_at_a_bound(batch):
+    out = _check_attack(batch, "fork_bomb")
+    forked = int(out.split("forked=")[1].split()[0])
+    group = Cgroup.create(64, 2**30)
+    if group is None:
+        pytest.skip("no cgroup pids controller writable here: the fork bound is the time limit only")
+    group.close()
+    assert forked < 64 and "err=BlockingIOError" in out
+
+
+def test_filling_tmp_stops_at_the_sandboxs_own_small_tmpfs(batch):
+    out = _check_attack(batch, "fill_tmp")
+    assert int(out.split("mib=")[1].split()[0]) <= 64
+
+
+def test_many_memory_hogs_cost_only_their_item(batch):
+    result = batch["results"]["memory_hog"]
+    others = [t for t in result["tests"] if t["id"] != "fc.svm_loss"]
+    assert all(t["score"] == t["max_score"] for t in others)
+
+
+def test_monkeypatched_numpy_does_not_hide_an_in_place_change(batch):
+    _check_attack(batch, "numpy_patch_inplace")
+
+
+def test_flooding_stderr_costs_one_timeout(batch):
+    _check_attack(batch, "stderr_flood")
+
+
+@pytest.mark.parametrize("name", ["forge_json_list", "forge_garbage", "forge_huge_npz", "forge_object_npz", "output_flood",
+                                  "exit_and_signal"])
+def test_malformed_or_oversized_child_output_costs_only_its_case(batch, name):
+    _check_attack(batch, name)
+
+
+@pytest.mark.parametrize("name", [n for n in hc._model_variants()])
+def test_malformed_saved_models_cost_only_the_model_item_with_a_reason(batch, name):
+    result = batch["results"][name]
+    best = next(t for t in result["tests"] if t["id"] == "fc.best_model")
+    assert best["score"] == 0 and batch["corpus"][name][2] in best["output"], best["output"]
+    assert result["score"] == hc.FULL - hc.MODEL_POINTS
+
+
+@pytest.mark.parametrize("name", ["zip_bad_utf8", "zip_encrypted", "zip_bad_crc", "zip_file_folder", "zip_long_name",
+                                  "zip_not_a_zip", "zip_empty", "zip_no_package", "zip_bomb", "zip_slip"])
+def test_malformed_zips_get_a_result_with_a_reason(batch, name):
+    result = batch["results"][name]
+    expect = batch["corpus"][name][2]
+    if isinstance(expect, str):  # the whole zip is unreadable: a result that says why, zero points
+        assert result["score"] == 0 and expect in result["extra_data"]["error"], result["output"]
+    else:  # one member is bad: it is skipped with its reason, the rest is graded
+        reason, score = expect
+        assert reason in result["output"] and result["score"] == score, result["output"]
