@@ -28,8 +28,9 @@ SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 
 
 def bwrap_path():
-    """Path of the bwrap executable, or None."""
-    return shutil.which("bwrap")
+    """Path of the bwrap executable ($NNKIT_BWRAP, else bwrap on PATH), or None."""
+    path = os.environ.get("NNKIT_BWRAP") or shutil.which("bwrap")
+    return path if path and os.access(path, os.X_OK) else None
 
 
 def interpreter():
@@ -160,6 +161,20 @@ def _own_path(controller):
     return "/"
 
 
+def _remove_stale(parent, age=600):
+    """Remove empty nnkit-* cgroups older than `age` seconds (left by a grader that was killed)."""
+    import time
+    try:
+        for d in parent.glob("nnkit-*"):
+            try:
+                if time.time() - d.stat().st_mtime > age:
+                    d.rmdir()  # fails, harmlessly, while processes are in it
+            except OSError:
+                pass
+    except OSError:
+        pass
+
+
 class Cgroup:
     """A cgroup per graded item: at most `pids` processes and `memory` bytes for everything the child starts.
 
@@ -173,10 +188,12 @@ class Cgroup:
 
     @classmethod
     def create(cls, pids, memory):
+        """A new cgroup limited to `pids` processes and `memory` bytes, or None where none can be made."""
         mounts, dirs = _mounts(), []
         name = f"nnkit-{uuid.uuid4().hex[:12]}"
         try:
             if "pids" in mounts:
+                _remove_stale(Path(mounts["pids"]) / _own_path("pids").lstrip("/"))
                 d = Path(mounts["pids"]) / _own_path("pids").lstrip("/") / name
                 d.mkdir()
                 dirs.append(d)

@@ -116,3 +116,77 @@ def test_gradescope_bundle_grades_without_the_reference(tmp_path):
     out = run("gradescope", str(tmp_path / "submission"), "--results", str(results), cwd=tmp_path / "source")
     assert out.returncode == 0, out.stderr
     assert json.loads(results.read_text())["score"] == 75
+
+
+def test_without_a_sandbox_grade_refuses_and_says_how_to_fix_it(tmp_path):
+    import os
+    env = {**os.environ, "NNKIT_BWRAP": str(tmp_path / "no-bwrap-here")}
+    out = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SAMPLES / "partial.zip"), "--out",
+                          str(tmp_path / "g"), "--quiet"], cwd=paths.ROOT, capture_output=True, text=True, env=env)
+    assert out.returncode == 3
+    assert "refusing to run student code without a sandbox" in out.stderr and "apt-get install bubblewrap" in out.stderr
+    assert not (tmp_path / "g").exists()
+
+
+def test_no_sandbox_grades_and_every_report_says_so(tmp_path):
+    import os
+    env = {**os.environ, "NNKIT_BWRAP": str(tmp_path / "no-bwrap-here")}
+    out = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SAMPLES / "partial.zip"), "--out",
+                          str(tmp_path / "g"), "--no-sandbox", "--no-gradebook"], cwd=paths.ROOT, capture_output=True,
+                         text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "NONE (--no-sandbox" in out.stderr and "[UNSANDBOXED]" in out.stdout
+    data = json.loads((tmp_path / "g" / "partial.json").read_text())
+    assert data["output"].startswith("WARNING: graded WITHOUT a sandbox") and data["score"] == 41.8
+    rows = list(csv.DictReader(open(tmp_path / "g" / "grades.csv")))
+    assert rows[0]["sandbox"] == "none"
+
+
+def _copies(tmp_path, n):
+    import shutil
+    subs = []
+    for i in range(n):
+        subs.append(tmp_path / f"student{i}.zip")
+        shutil.copy(SAMPLES / ("reference.zip" if i % 2 else "partial.zip"), subs[-1])
+    return subs
+
+
+def test_a_batch_killed_halfway_keeps_its_grades_and_a_rerun_resumes(tmp_path):
+    import os
+    import signal
+    import time
+    from nbgrader.api import Gradebook
+    subs, out_dir = _copies(tmp_path, 6), tmp_path / "g"
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "grade", *map(str, subs), "--out", str(out_dir),
+                             "--quiet"], cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.time() + 120
+    while len(list(out_dir.glob("student*.json"))) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    kept = sorted(p.stem for p in out_dir.glob("student*.json"))
+    assert 2 <= len(kept) < 6
+    for name in kept:  # each report is whole (written atomically)
+        assert json.loads((out_dir / f"{name}.json").read_text())["max_score"] == 75
+    rows = {r["submission"] for r in csv.DictReader(open(out_dir / "grades.csv"))}
+    assert set(kept) - rows == set() or len(set(kept) - rows) == 1  # the csv follows each report
+    again = run("grade", *map(str, subs), "--out", str(out_dir), "--quiet")
+    assert again.returncode == 0, again.stderr
+    resumed = [ln for ln in again.stdout.splitlines() if "already graded" in ln]
+    assert len(resumed) == len(kept)
+    rows = {r["submission"]: float(r["score"]) for r in csv.DictReader(open(out_dir / "grades.csv"))}
+    assert rows == {f"student{i}": (75.0 if i % 2 else 41.8) for i in range(6)}
+    with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
+        assert sorted(s.student_id for s in gb.assignment_submissions(paths.ASSIGNMENT)) == sorted(rows)
+    forced = run("grade", str(subs[0]), "--out", str(out_dir), "--quiet", "--force")
+    assert forced.returncode == 0 and "already graded" not in forced.stdout
+
+
+def test_a_changed_submission_is_graded_again_on_resume(tmp_path):
+    import shutil
+    subs, out_dir = _copies(tmp_path, 1), tmp_path / "g"
+    assert run("grade", str(subs[0]), "--out", str(out_dir), "--quiet", "--no-gradebook").returncode == 0
+    shutil.copy(SAMPLES / "stubs.zip", subs[0])
+    again = run("grade", str(subs[0]), "--out", str(out_dir), "--quiet", "--no-gradebook")
+    assert "already graded" not in again.stdout and "0.0 / 75" in again.stdout
