@@ -83,7 +83,7 @@ def grade(args):
     from .cases import items
     from .grade import grade_submission  # noqa: F401 - imported here so a broken grader fails before the batch
     from .report import read_results, results_path, summary_line, write_grades_csv, write_results
-    from .run import Limits, SandboxUnavailable, default_mode
+    from .run import Limits, SandboxUnavailable, default_mode, remove_stale
     from .unpack import _safe, submission_name
 
     for s in args.submissions:
@@ -101,6 +101,7 @@ def grade(args):
     except SandboxUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    remove_stale()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     db = Path(args.gradebook) if args.gradebook else out / "gradebook.db"

@@ -62,6 +62,18 @@ def grading_root():
     return root
 
 
+def remove_stale(age=3600):
+    """Remove workspaces and job folders older than `age` seconds (left by a grader that was killed)."""
+    import shutil
+    import time
+    for d in grading_root().iterdir():
+        try:
+            if time.time() - d.stat().st_mtime > age:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def default_mode(no_sandbox=False):
     """"bwrap" when the sandbox works here; "none" when it does not and no_sandbox is set; else raises
     SandboxUnavailable saying how to fix it."""

@@ -487,9 +487,17 @@ def main():
         print(f"wall time: {wall:.1f} s with --jobs {args.jobs}; grader exit code {proc.returncode}")
         print(f"results written: {len(results)} of {len(corpus)}; grader tracebacks: "
               f"{proc.stderr.count('Traceback')}")
-        escapes = [n for n, (_, kind, expect) in corpus.items() if kind == "attack"
-                   and results.get(n, {}).get("score") != FULL - SVM_POINTS]
-        print(f"attacks that changed a score outside their item: {len(escapes)} {escapes}")
+        escapes, unexpected = [], []
+        for n, (_, kind, expect) in corpus.items():
+            tests = {t["id"]: t for t in results.get(n, {}).get("tests", [])}
+            if kind == "attack":
+                if any(t["score"] < t["max_score"] for i, t in tests.items() if i != "fc.svm_loss") \
+                        or results[n]["score"] > FULL:
+                    escapes.append(n)
+                if expect not in tests["fc.svm_loss"]["output"]:
+                    unexpected.append(n)
+        print(f"attacks that changed a score outside their own item: {len(escapes)} {escapes}")
+        print(f"attacks whose verdict lacks the expected report: {len(unexpected)} {unexpected}")
         print(f"connections reached the host listener: {connected}; stray processes: {len(stray_processes())}; "
               f"files the daemons wrote: {len(list(out.glob('daemon-*')))}")
 
