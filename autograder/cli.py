@@ -120,8 +120,6 @@ def grade(args):
             done[name] = old
         else:
             todo.append((sub, name, stamp))
-    if not args.no_gradebook:
-        from .gradebook import record, write_config
     width = max(len(n) for n in names) + 2
     status = 0
 
@@ -141,13 +139,15 @@ def grade(args):
         bar.write(line, file=sys.stdout)
 
     bar = tqdm(total=len(names), desc="grading", unit="sub", file=sys.stderr, disable=args.quiet)
-    for name, data in list(done.items()):
-        finish(name, data, f"{name:<{width}} {data['score']:6.1f} / {data['max_score']:g}   (already graded; "
-                           f"--force grades it again)")
-        bar.update(1)
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(_grade_one, sub, limits, str(out / "autograded" / name / paths.ASSIGNMENT), mode):
                    (name, stamp) for sub, name, stamp in todo}
+        if not args.no_gradebook:  # nbgrader's slow import overlaps with the first submissions' grading
+            from .gradebook import record, write_config
+        for name, data in list(done.items()):
+            finish(name, data, f"{name:<{width}} {data['score']:6.1f} / {data['max_score']:g}   (already graded; "
+                               f"--force grades it again)")
+            bar.update(1)
         for future in as_completed(futures):
             name, stamp = futures[future]
             result = future.result()
