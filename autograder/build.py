@@ -5,6 +5,7 @@ fixtures (kept); (2) nbgrader generate_assignment for the notebooks; (3) strip s
 modules, which nbgrader copies verbatim; (4) copy utils/, the public test bank and the default data in.
 """
 import importlib
+import itertools
 import re
 import shutil
 import subprocess
@@ -50,18 +51,61 @@ def compute_fixtures(reference_dir=paths.REFERENCE_PACKAGE):
                     mistakes.mutant_package(reference_dir, m, pkg_dir, "nnkit")
                     muts[m.name] = _import_copy(pkg_dir / "nnkit", tmp, f"nnkit_m{k}_{item.id.replace('.', '_')}")
                 for case in cases:
-                    expected, _ = calls.call(sp, case.params, make_inputs(item, case), ref)
-                    entry = {"expected": expected, "mistakes": {}}
+                    full, _ = calls.call(sp, case.params, make_inputs(item, case), ref)
+                    expected = calls.fixture_outputs(full)
+                    entry = {"expected": expected, "mistakes": {}, "aux": calls.aux_outputs(full)}
                     for name, pkg in muts.items():
                         try:
                             with np.errstate(all="ignore"):
-                                entry["mistakes"][name], _ = calls.call(sp, case.params, make_inputs(item, case), pkg)
+                                outputs, _ = calls.call(sp, case.params, make_inputs(item, case), pkg)
+                            entry["mistakes"][name] = calls.fixture_outputs(outputs)
                         except Exception:  # noqa: BLE001 - a mistake that crashes has no outputs to match
                             pass
+                    entry["mistakes"].update(generated_variants(item, case, ref, expected))
                     (hidden if case.name in hidden_names else public)[(item.id, case.name)] = entry
         finally:
             sys.path.remove(tmp)
     return public, hidden
+
+
+def generated_variants(item, case, ref, expected):
+    """{variant name: outputs} of the reference with one config entry left out ("ignores:beta1") and of the
+    other graded functions of the same kind on the same inputs ("same_as:optim.sgd_momentum"), keeping only
+    those that differ from the right answer (see explain.py for their hints)."""
+    from .bank.compare import matches
+    found = {}
+    sp = calls.spec(item)
+    if item.kind == "update_rule":
+        keys = [k for k in make_inputs(item, case) if k.startswith("config.")]
+        groups = [[k] for k in keys] + [list(pair) for pair in itertools.combinations(keys, 2)]
+        for group in groups:
+            reduced = {k: v for k, v in make_inputs(item, case).items() if k not in group}
+            name = "ignores:" + ",".join(k[len("config."):] for k in group)
+            found[name] = _call_quietly(sp, case.params, reduced, ref)
+    if item.kind == "model_loss" and case.params.get("reg"):
+        outputs = _call_quietly(sp, {**case.params, "reg": 0.0}, make_inputs(item, case), ref) or {}
+        found["no_reg_loss"] = {k: v for k, v in outputs.items() if k == "loss"}
+        found["no_reg_grads"] = {k: v for k, v in outputs.items() if k.startswith("grad.W")}
+    for other in items():
+        same_kind = other.kind == item.kind and (item.kind == "update_rule" or
+                                                  (item.kind == "function" and other.outputs == item.outputs))
+        if other.id != item.id and same_kind and other.recipe in (item.recipe, "update_rule", "scores_labels",
+                                                                  "hinge_scores"):
+            outputs = _call_quietly(calls.spec(other), case.params, make_inputs(item, case), ref)
+            found[f"same_as:{other.id}"] = {k: v for k, v in (outputs or {}).items() if k in item.outputs[:1] + (
+                item.outputs if item.kind == "function" else ())}
+    return {name: outputs for name, outputs in found.items()
+            if outputs and not matches(outputs, expected, max(item.rtol, 1e-6), item.atol)}
+
+
+def _call_quietly(sp, params, inputs, package):
+    """calls.call's fixture outputs, or None when the call raises."""
+    try:
+        with np.errstate(all="ignore"):
+            outputs, _ = calls.call(sp, params, inputs, package)
+        return calls.fixture_outputs(outputs)
+    except Exception:  # noqa: BLE001 - a variant that cannot run has nothing to match
+        return None
 
 
 def stub_message(qualname):

@@ -40,10 +40,12 @@ def grade_item(workspace_root, item, table, limits=Limits(), mode=None):
     verdict = Verdict(item.id, item.name, item.points)
     for case, out in zip(cases, outcomes):
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], out.outputs, out.error,
-                                        out.notes, hidden=case.name in hidden))
+                                        out.notes, hidden=case.name in hidden, inputs=out.inputs,
+                                        params=case.params))
     verdict.collapse_common_error()
     first = outcomes[0] if outcomes else None
-    if first and first.outputs and first.numeric:
+    if first and first.outputs and first.numeric and not first.notes:  # a function that changes its inputs
+        # (or a model its parameters) makes the numeric gradient meaningless: no gradient check line then
         verdict.gradcheck = {k: rel_error(first.outputs[k], v) for k, v in first.numeric.items()
                              if k in first.outputs and first.outputs[k].shape == v.shape}
     return verdict
@@ -102,6 +104,10 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             if module:
                 hanging[module] = verdict.error
             result["verdicts"].append(verdict)
+        by_id = {v.id: v for v in result["verdicts"]}
+        for it in items(notebooks):
+            if it.uses and it.id in by_id:
+                by_id[it.id].note_failing_uses([by_id[u] for u in it.uses if u in by_id])
         if keep_notebooks:
             for nb in ws.root.glob("*.ipynb"):
                 Path(keep_notebooks).mkdir(parents=True, exist_ok=True)

@@ -111,6 +111,34 @@ MISTAKES = (
       "    m = b1 * m + (1 - b1) * dw\n    v = b2 * v + (1 - b2) * dw ** 2\n"
       "    m_hat = m / (1 - b1 ** t)\n    v_hat = v / (1 - b2 ** t)\n    t = t + 1\n"),
     M("optim.adam", "v_not_squared", O, "v = b2 * v + (1 - b2) * dw ** 2", "v = b2 * v + (1 - b2) * dw"),
+    M("optim.adam", "eps_inside_sqrt", O, "m_hat / (np.sqrt(v_hat) + config[\"epsilon\"])",
+      "m_hat / np.sqrt(v_hat + config[\"epsilon\"])"),
+    M("optim.adam", "eps_hat", O,
+      "    next_w = w - config[\"learning_rate\"] * m_hat / (np.sqrt(v_hat) + config[\"epsilon\"])\n",
+      "    lr_t = config[\"learning_rate\"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)\n"
+      "    next_w = w - lr_t * m / (np.sqrt(v) + config[\"epsilon\"])\n"),
+    M("optim.adagrad", "no_epsilon", O,
+      "next_w = w - config[\"learning_rate\"] * dw / (np.sqrt(cache) + config[\"epsilon\"])\n    ### END SOLUTION\n"
+      "    config[\"cache\"] = cache\n    return next_w, config\n\n\ndef rmsprop",
+      "next_w = w - config[\"learning_rate\"] * dw / np.sqrt(cache)\n    ### END SOLUTION\n"
+      "    config[\"cache\"] = cache\n    return next_w, config\n\n\ndef rmsprop"),
+    M("optim.adagrad", "eps_inside_sqrt", O,
+      "    cache = cache + dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / (np.sqrt(cache) + config[\"epsilon\"])",
+      "    cache = cache + dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / np.sqrt(cache + config[\"epsilon\"])"),
+    M("optim.rmsprop", "eps_inside_sqrt", O,
+      "    cache = decay * cache + (1 - decay) * dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / "
+      "(np.sqrt(cache) + config[\"epsilon\"])",
+      "    cache = decay * cache + (1 - decay) * dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / "
+      "np.sqrt(cache + config[\"epsilon\"])"),
+    M("fc.softmax_loss", "log_of_probability", L,
+      "    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n",
+      "    log_probs = np.log(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True))\n"),
+    M("fc.affine_forward", "float32", L, "out = x.reshape(N, D) @ w + b",
+      "out = (x.reshape(N, D) @ w + b).astype(np.float32)"),
+    M("fc.net_loss", "params_scaled_in_place", F, "grads[f\"W{i}\"] += self.reg * self.params[f\"W{i}\"]",
+      "grads[f\"W{i}\"] += np.multiply(self.params[f\"W{i}\"], self.reg, out=self.params[f\"W{i}\"])"),
+    M("fc.net_init", "global_generator", F, "weight_scale * self.rng.standard_normal((d_in, d_out))",
+      "weight_scale * np.random.standard_normal((d_in, d_out))"),
 )
 
 

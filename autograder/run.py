@@ -52,6 +52,7 @@ class Outcome:
     error: str = None
     notes: tuple = ()
     numeric: dict = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)  # the case's inputs, as this process made them
 
 
 def grading_root():
@@ -309,5 +310,6 @@ def run_item(workspace, item, cases, limits=Limits(), numeric_first=True, packag
                 reason = reason or _failure_reason(proc.returncode, timed_out, out.overflow, importing, limits,
                                                    bytes(err.data), garbled=not well_formed)
                 got = Outcome(case.name, error=reason)
+            got.inputs = inputs[k]
             outcomes.append(got)
         return outcomes

@@ -54,8 +54,10 @@ def call(spec, params, inputs, package="nnkit"):
         outputs = _name_results(spec, fn(**inputs))
     elif kind == "backward":
         forward = load(package, spec["forward"])
-        _, cache = forward(**{k: v for k, v in inputs.items() if k != "dout"})
+        fwd_out, cache = forward(**{k: v for k, v in inputs.items() if k != "dout"})
         outputs = _name_results(spec, fn(inputs["dout"], cache))
+        if np.asarray(fwd_out).dtype.kind in "biuf":  # to tell a wrong forward from a wrong backward
+            outputs["forward.out"] = np.asarray(fwd_out)
     elif kind == "update_rule":
         outputs = _run_rule(spec, fn, inputs)
     elif kind == "model_init":
@@ -65,6 +67,7 @@ def call(spec, params, inputs, package="nnkit"):
     else:
         raise ValueError(f"unknown kind {kind!r}")
     after = dict(inputs)
+    after.update(outputs.pop("#params", {}))  # a model's parameters after loss(): they must be unchanged
     for k in inputs:  # later cases and the numeric check need the original values
         inputs[k] = kept[k]
     return outputs, after
@@ -80,6 +83,21 @@ def inplace_notes(before, after):
         elif got.shape != v.shape or got.dtype != v.dtype or not np.array_equal(got, v, equal_nan=v.dtype.kind in "fc"):
             notes.append(f"modified its input {k} in place (work on a copy or build a new array)")
     return notes
+
+
+RANDOM_DRAWS = (".draw", ".again", ".other")
+AUX = ("forward.out",)  # recorded beside the expected outputs, for diagnoses only; never scored
+
+
+def fixture_outputs(outputs):
+    """The outputs a fixture records and compares: all but random draws (judged by their distribution) and
+    the AUX outputs (kept apart by aux_outputs)."""
+    return {k: v for k, v in outputs.items() if not k.endswith(RANDOM_DRAWS) and k not in AUX}
+
+
+def aux_outputs(outputs):
+    """The AUX outputs of a call (a backward's forward output)."""
+    return {k: v for k, v in outputs.items() if k in AUX}
 
 
 def numeric_gradients(spec, params, inputs, package="nnkit"):
@@ -98,11 +116,12 @@ def numeric_gradients(spec, params, inputs, package="nnkit"):
             arg = name[1:] if name and name.startswith("d") else None
             if arg in fwd_in:
                 grads[name] = eval_numerical_gradient_array(
-                    lambda v, arg=arg: forward(**{**fwd_in, arg: v})[0], fwd_in[arg], inputs["dout"])
+                    lambda v, arg=arg: forward(**{**_copies(fwd_in), arg: v.copy()})[0], fwd_in[arg].copy(),
+                    inputs["dout"])
         return grads
     if kind == "function" and spec["returns"][:2] == ["loss", "dx"]:
         fn = load(package, spec["function"])
-        return {"dx": eval_numerical_gradient(lambda v: fn(v, inputs["y"])[0], inputs["x"])}
+        return {"dx": eval_numerical_gradient(lambda v: fn(v.copy(), inputs["y"].copy())[0], inputs["x"].copy())}
     if kind == "model_loss" and "y" in inputs:
         model = _build_model(load(package, spec["function"]), params, inputs)
         grads = {}
@@ -111,6 +130,10 @@ def numeric_gradients(spec, params, inputs, package="nnkit"):
                 lambda v: model.loss(inputs["X"], inputs["y"])[0], model.params[k])
         return grads
     return {}
+
+
+def _copies(arrays):
+    return {k: np.array(v, copy=True) for k, v in arrays.items()}
 
 
 def _as_array(name, value):
@@ -156,15 +179,20 @@ def _ctor_args(params):
 
 
 def _model_init(cls, params):
+    """Shapes and dtype flags of a new model's parameters, and its draws: built with the case's seed
+    ("<name>.draw"), again with the same seed ("<name>.again") and with seed + 1 ("<name>.other")."""
     model = cls(**_ctor_args(params))
+    again = cls(**_ctor_args(params))
+    other = cls(**_ctor_args({**params, "model_seed": params.get("model_seed", 0) + 1}))
     outputs = {}
     for k, v in sorted(model.params.items()):
         v = _as_array(k, v)
         outputs[f"{k}.shape"] = np.array(v.shape)
         outputs[f"{k}.dtype_is_float64"] = np.array(v.dtype == np.float64, dtype=np.int64)
-        # Random draws differ between correct implementations, so compare their spread, not their values.
-        outputs[f"{k}.std"] = np.array(v.std() if v.size else 0.0)
-        outputs[f"{k}.mean_abs"] = np.array(np.abs(v).mean() if v.size else 0.0)
+        outputs[f"{k}.draw"] = v
+        for name, m in (("again", again), ("other", other)):
+            if k in m.params:
+                outputs[f"{k}.{name}"] = _as_array(k, m.params[k])
     return outputs
 
 
@@ -178,13 +206,17 @@ def _build_model(cls, params, inputs):
 
 def _model_loss(cls, params, inputs):
     model = _build_model(cls, params, inputs)
+    given = dict(model.params)
     if "y" not in inputs:
-        return {"scores": _as_array("scores", model.loss(inputs["X"]))}
+        outputs = {"scores": _as_array("scores", model.loss(inputs["X"]))}
+        outputs["#params"] = {f"param.{k}": np.asarray(model.params.get(k)) for k in given}
+        return outputs
     result = model.loss(inputs["X"], inputs["y"])
     if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[1], dict):
         raise StudentError("loss(X, y) returned something other than (loss, grads)")
     loss, grads = result
-    outputs = {"loss": _as_array("loss", loss)}
+    outputs = {"loss": _as_array("loss", loss),
+               "#params": {f"param.{k}": np.asarray(model.params.get(k)) for k in given}}
     for k in model.params:
         if k not in grads:
             raise StudentError(f"grads has no {k!r}; it needs one entry per parameter")

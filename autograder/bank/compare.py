@@ -38,6 +38,9 @@ def compare_output(name, expected, got, rtol, atol):
         return f"{name}: shape {got.shape}, expected {expected.shape}{extra}"
     if got.dtype.kind not in "biuf":
         return f"{name}: dtype {got.dtype}, expected numbers"
+    if expected.dtype.kind == "f" and got.dtype != expected.dtype:
+        return (f"{name} is {got.dtype}; {expected.dtype} inputs must give {expected.dtype} "
+                f"(a conversion, or an array created with another dtype?)")
     got64, exp64 = got.astype(np.float64), expected.astype(np.float64)
     bad = ~np.isfinite(got64) & np.isfinite(exp64)
     if bad.any():

@@ -1,47 +1,60 @@
-"""Name the likely mistake behind a wrong output."""
-import numpy as np
+"""Name the likely mistake behind a wrong output: a recorded mistake, a generated variant, or a diagnosis.
 
+Recorded mistakes are realistic wrong versions kept in autograder/mistakes.py; the build stores their outputs
+on every case. Generated variants are the reference run with one hyperparameter or piece of state left out
+("ignores:beta1") or another graded function run on the same inputs ("same_as:optim.sgd_momentum"). When
+none matches, diagnose.py looks for a relation between the wrong output and the right one.
+"""
 from .compare import matches
+from .diagnose import diagnose, forward_at_fault
+
+STATE = ("velocity", "cache", "m", "v", "t")
 
 
-def explain(result, item, got, mistake_outputs):
-    """Set result.hint when a failed case matches a known mistake or a recognizable pattern.
+def variant_hint(name):
+    """The hint for a generated variant's name, or None for a recorded mistake's name."""
+    if name.startswith("ignores:"):
+        keys = name.split(":", 1)[1].split(",")
+        state = [k for k in keys if k in STATE]
+        what = " and ".join(f"config['{k}']" for k in keys)
+        if state:
+            return (f"matches ignoring {what} it was given (a fresh {state[0]}, or a default, instead): continue from "
+                    f"the state in config and read every hyperparameter from it")
+        return f"matches ignoring {what} (a default used instead of the value in config): read it from config"
+    if name == "no_reg_loss":
+        return "the loss lacks the regularization term 0.5 * reg * sum(W**2) (over W1..WL)"
+    if name == "no_reg_grads":
+        return "the weight gradients lack the regularization term reg * W"
+    if name.startswith("same_as:"):
+        return f"matches what {name.split(':', 1)[1].split('.')[-1]} computes on the same inputs"
+    return None
+
+
+def explain(result, item, got, mistake_outputs, inputs=None, expected=None, aux=None):
+    """Set result.hint when a failed case matches a recorded mistake, a generated variant, or a diagnosis.
 
     Args:
         result: CaseResult of a failed case (modified in place and returned).
         item: the Item (its mistakes map name -> hint; its tolerances).
         got: the student's outputs, name -> array.
-        mistake_outputs: name of mistake -> its outputs on the same case.
+        mistake_outputs: name of mistake or variant -> its outputs on the same case.
+        inputs: the case's input arrays (for diagnoses), or None.
+        expected: the right outputs (for diagnoses), or None.
+        aux: the fixture's aux outputs (a backward's right forward output), or None.
     """
     if result.passed:
         return result
+    result.hint = forward_at_fault(item, got, aux or {})
+    if result.hint:
+        return result
+    tol = (max(item.rtol, 1e-6), item.atol)
     for name, outputs in mistake_outputs.items():
-        if name in item.mistakes and outputs and matches(outputs, got, max(item.rtol, 1e-6), item.atol):
-            result.hint = item.mistakes[name]
+        hint = item.mistakes.get(name) or variant_hint(name)
+        if expected is not None and outputs and matches(outputs, expected, *tol):
+            continue  # gives the right outputs here: it cannot explain a wrong one
+        if hint and outputs and matches(outputs, got, *tol):
+            result.hint = hint
             return result
-    return result
-
-
-def constant_factor(expected, got):
-    """k if got == k * expected for one constant k (within 1e-6), else None."""
-    expected, got = np.asarray(expected, np.float64), np.asarray(got, np.float64)
-    if expected.shape != got.shape or expected.size < 2 or not np.isfinite(got).all():
-        return None
-    mask = np.abs(expected) > 1e-12
-    if not mask.any():
-        return None
-    ratios = got[mask] / expected[mask]
-    k = float(np.median(ratios))
-    if abs(k - 1) < 1e-6 or not np.allclose(got, k * expected, rtol=1e-6, atol=1e-12):
-        return None
-    return k
-
-
-def describe_factor(result, expected_outputs, got):
-    """Add a problem line when an output is off by a constant factor (a stray 1/N, a missing 0.5...)."""
-    for name, exp in expected_outputs.items():
-        if name in got:
-            k = constant_factor(exp, got[name])
-            if k is not None:
-                result.problems.append(f"{name} is exactly {k:.6g} times the expected value")
+    if expected is not None:
+        result.hint = diagnose(item, inputs or {}, expected, got)
     return result

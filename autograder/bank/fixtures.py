@@ -1,6 +1,7 @@
 """Fixture files: expected outputs (and known mistakes' outputs) per item and case, as plain-array .npz.
 
-Key layout: "<item>|<case>|expected|<output>" and "<item>|<case>|~<mistake>|<output>".
+Key layout: "<item>|<case>|expected|<output>", "<item>|<case>|~<mistake>|<output>" and, for outputs used by
+diagnoses only, "<item>|<case>|aux|<output>".
 """
 import io
 import zipfile
@@ -17,6 +18,8 @@ def save(path, table):
     for (item_id, case), entry in sorted(table.items()):
         for out, arr in entry["expected"].items():
             arrays[f"{item_id}|{case}|expected|{out}"] = arr
+        for out, arr in entry.get("aux", {}).items():
+            arrays[f"{item_id}|{case}|aux|{out}"] = arr
         for name, outputs in entry.get("mistakes", {}).items():
             for out, arr in outputs.items():
                 arrays[f"{item_id}|{case}|~{name}|{out}"] = arr
@@ -54,9 +57,9 @@ def load(path=PUBLIC):
     with np.load(path, allow_pickle=False) as f:
         for key in f.files:
             item_id, case, which, out = key.split("|", 3)
-            entry = table.setdefault((item_id, case), {"expected": {}, "mistakes": {}})
-            if which == "expected":
-                entry["expected"][out] = f[key]
+            entry = table.setdefault((item_id, case), {"expected": {}, "mistakes": {}, "aux": {}})
+            if which in ("expected", "aux"):
+                entry[which][out] = f[key]
             else:
                 entry["mistakes"].setdefault(which[1:], {})[out] = f[key]
     return table

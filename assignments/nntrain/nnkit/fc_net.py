@@ -102,6 +102,8 @@ class FullyConnectedNet:
             Else (train mode):
                 loss: float, mean softmax loss plus 0.5 * reg * sum of squared weights.
                 grads: dict with the same keys and shapes as self.params.
+            loss() leaves self.params unchanged (the Solver updates them); in float64 mode every output is
+            float64.
         """
         X = X.astype(self.dtype)
         self._set_mode("test" if y is None else "train")

@@ -54,9 +54,11 @@ def run_in_kernel(item, cases, table, package="nnkit", gradient=True, hidden=())
         except Exception as exc:  # noqa: BLE001 - any failure of student code is a verdict, not a crash
             error = short_error(exc)
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], got, error, notes,
-                                        hidden=case.name in hidden))
+                                        hidden=case.name in hidden, inputs=inputs, params=case.params))
     verdict.collapse_common_error()
-    if gradient and item.kind in GRADIENT_KINDS and cases and not verdict.error:
+    first = verdict.cases[0] if verdict.cases else None
+    changed = first is not None and (first.notes or any("self.params" in p for p in first.problems))
+    if gradient and item.kind in GRADIENT_KINDS and cases and not verdict.error and not changed:
         verdict.gradcheck = gradient_errors(item, cases[0], package)
     return verdict
 
@@ -94,7 +96,13 @@ def check(name, package="nnkit", gradient=True, quiet=False):
         if not quiet:
             print(verdict.text())
         return verdict
-    verdict = run_in_kernel(item, item.public, fixtures.load(), package, gradient)
+    table = fixtures.load()
+    verdict = run_in_kernel(item, item.public, table, package, gradient)
+    verdict.pending = item.hidden
+    if item.uses and verdict.status != "passed":
+        used = [run_in_kernel(items.REGISTRY[u], items.REGISTRY[u].public, table, package, gradient=False)
+                for u in item.uses]
+        verdict.note_failing_uses(used)
     if not quiet:
         print(verdict.text())
     if verdict.error and verdict.error.startswith("not implemented"):
@@ -126,6 +134,7 @@ def check_all(package="nnkit", notebook=None, quiet=False):
         if item.kind == "artifact" or (notebook and item.notebook != notebook):
             continue
         verdicts[item.id] = run_in_kernel(item, item.public, table, package, gradient=False)
+        verdicts[item.id].pending = item.hidden
         if not quiet:
             print(verdicts[item.id].text())
     return verdicts

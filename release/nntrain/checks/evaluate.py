@@ -1,9 +1,11 @@
 """From one case's outputs (or error) and its fixture to a CaseResult: the step grader and check() share."""
 from .compare import CaseResult, compare_case
-from .explain import describe_factor, explain
+from .explain import explain
+
+PARAM_CHANGED = "loss() changed self.params{keys}; it must leave the parameters unchanged (build new arrays)"
 
 
-def judge_case(item, case, fixture, got=None, error=None, notes=(), hidden=False):
+def judge_case(item, case, fixture, got=None, error=None, notes=(), hidden=False, inputs=None, params=None):
     """Verdict on one case.
 
     Args:
@@ -12,8 +14,11 @@ def judge_case(item, case, fixture, got=None, error=None, notes=(), hidden=False
         fixture: {"expected": {out: arr}, "mistakes": {name: {out: arr}}} for this case.
         got: the student's outputs (None when the call failed).
         error: one line saying why the call failed, or None.
-        notes: in-place modifications and similar; each one fails the case.
+        notes: from calls.inplace_notes: inputs changed in place (a cost on the item, see verdict.py) and
+            model parameters changed by loss() (the case fails).
         hidden: whether the case is hidden (its details are not shown).
+        inputs: the case's input arrays, for diagnoses (None: no diagnosis needs them).
+        params: the case's params (model_init items judge draws against the nominal weight_scale).
 
     Returns:
         CaseResult.
@@ -21,11 +26,19 @@ def judge_case(item, case, fixture, got=None, error=None, notes=(), hidden=False
     if error is not None:
         return CaseResult(case, passed=False, hidden=hidden, problems=[error])
     result = compare_case(case, fixture["expected"], got, item.rtol, item.atol, hidden=hidden)
-    if notes:
+    if item.kind == "model_init":
+        from .init_check import judge_init
+        result.problems.extend(judge_init(params or {}, got))
+        result.passed = not result.problems
+    changed = []
+    for note in notes:
+        if "input param." in note:
+            changed.append(note.split("input param.", 1)[1].split(" ", 1)[0])
+        else:
+            result.notes.append(note)
+    if changed:
+        result.problems.append(PARAM_CHANGED.format(keys=", ".join(f"[{k!r}]" for k in changed)))
         result.passed = False
-        result.problems.extend(notes)
     if not result.passed:
-        explain(result, item, got, fixture.get("mistakes", {}))
-        if result.hint is None:
-            describe_factor(result, fixture["expected"], got)
+        explain(result, item, got, fixture.get("mistakes", {}), inputs, fixture["expected"], fixture.get("aux"))
     return result

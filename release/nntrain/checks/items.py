@@ -34,6 +34,10 @@ class Item:
     mistakes: known wrong versions, name -> hint shown when a wrong output matches that mistake.
     forward: for kind "backward", the "module.name" of the forward that makes the cache.
     notebook: the notebook whose grade cell holds this item.
+    hidden: how many hidden cases the grader adds (their number is public, their inputs are not).
+    boundary: what the contract says at x == 0, for the diagnosis of outputs wrong only there.
+    uses: ids of the items whose functions this one calls (a model uses its layers), so a failure there is
+        named here too.
     """
     id: str
     points: float
@@ -47,6 +51,9 @@ class Item:
     mistakes: dict = field(default_factory=dict)
     forward: str = None
     notebook: str = "FullyConnectedNets"
+    hidden: int = 0
+    boundary: str = None
+    uses: tuple = ()
 
     @property
     def grade_id(self):

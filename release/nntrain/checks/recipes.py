@@ -40,14 +40,21 @@ def affine_backward(rng, x, w):
     return inputs
 
 
-@recipe
-def relu(rng, x):
-    return {"x": _away_from_zero(rng, tuple(x))}
+def _with_zeros(rng, x, zeros):
+    """x with a fraction `zeros` of its entries set to exactly 0 (where the contract says what happens)."""
+    if zeros:
+        x = np.where(rng.random(x.shape) < zeros, 0.0, x)
+    return x
 
 
 @recipe
-def relu_backward(rng, x):
-    return {"x": _away_from_zero(rng, tuple(x)), "dout": rng.standard_normal(tuple(x))}
+def relu(rng, x, zeros=0.0):
+    return {"x": _with_zeros(rng, _away_from_zero(rng, tuple(x)), zeros)}
+
+
+@recipe
+def relu_backward(rng, x, zeros=0.0):
+    return {"x": _with_zeros(rng, _away_from_zero(rng, tuple(x)), zeros), "dout": rng.standard_normal(tuple(x))}
 
 
 @recipe
@@ -67,14 +74,18 @@ def hinge_scores(rng, N, C):
 
 
 @recipe
-def update_rule(rng, w, steps=1, state=(), **hyper):
+def update_rule(rng, w, steps=1, state=(), dead=0, grad_scale=1.0, **hyper):
     """Weights w, gradients dw (steps, *w), hyperparameters, and initial state arrays named in `state`.
 
     An integer state ("t") starts at the value given in hyper; array state starts random (positive for
-    caches), so a rule that ignores the state it was handed fails.
+    caches), so a rule that ignores the state it was handed fails. `dead` coordinates (the first ones) get a
+    zero gradient at every step, as a dead ReLU unit's weights do; `grad_scale` scales all gradients (tiny
+    ones make epsilon's placement matter).
     """
     shape = tuple(w)
-    inputs = {"w": rng.standard_normal(shape), "dw": rng.standard_normal((steps, *shape))}
+    dw = grad_scale * rng.standard_normal((steps, *shape))
+    dw.reshape(steps, -1)[:, :dead] = 0.0
+    inputs = {"w": rng.standard_normal(shape), "dw": dw}
     for key in state:
         v = rng.standard_normal(shape)
         inputs[f"config.{key}"] = np.abs(v) if key in ("cache", "v") else v

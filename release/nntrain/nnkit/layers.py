@@ -2,6 +2,8 @@
 
 Every forward returns (out, cache); every backward takes (dout, cache) and returns the gradient with
 respect to each input, shaped like that input. Letters: N batch, D features, M outputs, C classes.
+Outputs have the inputs' dtype (float64 in, float64 out). Do not modify the inputs in place (build new arrays):
+an in-place change costs 25% of the item's points even when every output is right.
 """
 import numpy as np
 
@@ -69,7 +71,7 @@ def relu_backward(dout, cache):
         cache: x as saved by relu_forward.
 
     Returns:
-        dx: shaped like x; dout where x > 0, else 0.
+        dx: shaped like x; dout where x > 0, else 0 (also at x == 0 exactly).
     """
     x = cache
     raise NotImplementedError("relu_backward: your code goes here (see the docstring); then run check('relu_backward')")

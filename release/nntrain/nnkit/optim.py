@@ -6,7 +6,11 @@ Every rule has the signature rule(w, dw, config=None) -> (next_w, config):
     config: dict of hyperparameters and of the rule's state (velocity, caches, moments, step count).
         Missing entries get defaults; state starts at zero. The Solver passes the returned config back in at
         the next step, so all state must live in it.
-    next_w: shaped like w, the updated weights. Do not modify w or dw in place.
+    next_w: shaped like w and of its dtype (float64 in, float64 out), the updated weights.
+Do not modify w or dw in place (build new arrays): an in-place change costs 25% of the item's points even
+when every output is right. The rule may update the arrays in config in place: they are its own state.
+Rules that divide by a root mean square add epsilon outside the square root: dw / (sqrt(cache) + epsilon),
+so a coordinate whose gradient has always been 0 gets a step of 0, not 0/0.
 """
 import numpy as np
 
@@ -53,7 +57,7 @@ def nesterov_momentum(w, dw, config=None):
 
 
 def adagrad(w, dw, config=None):
-    """AdaGrad: cache += dw**2; w - learning_rate * dw / (sqrt(cache) + epsilon).
+    """AdaGrad: cache += dw**2; w - learning_rate * dw / (sqrt(cache) + epsilon), epsilon outside the root.
 
     config: learning_rate (1e-2), epsilon (1e-8), cache (shaped like w; starts at zero).
     """
@@ -69,7 +73,8 @@ def adagrad(w, dw, config=None):
 def rmsprop(w, dw, config=None):
     """RMSProp: a leaky AdaGrad cache.
 
-    cache = decay_rate * cache + (1 - decay_rate) * dw**2; w - learning_rate * dw / (sqrt(cache) + epsilon).
+    cache = decay_rate * cache + (1 - decay_rate) * dw**2; w - learning_rate * dw / (sqrt(cache) + epsilon),
+    epsilon outside the square root.
 
     config: learning_rate (1e-2), decay_rate (0.99), epsilon (1e-8), cache (shaped like w; starts at zero).
     """
@@ -87,7 +92,8 @@ def adam(w, dw, config=None):
     """Adam: momentum (first moment m) plus RMSProp (second moment v), both bias-corrected.
 
     t += 1; m = beta1 * m + (1 - beta1) * dw; v = beta2 * v + (1 - beta2) * dw**2;
-    m_hat = m / (1 - beta1**t); v_hat = v / (1 - beta2**t); w - learning_rate * m_hat / (sqrt(v_hat) + epsilon).
+    m_hat = m / (1 - beta1**t); v_hat = v / (1 - beta2**t); w - learning_rate * m_hat / (sqrt(v_hat) + epsilon),
+    epsilon added to sqrt(v_hat) (not inside the root, and not the paper's rescaled "epsilon hat").
 
     config: learning_rate (1e-3), beta1 (0.9), beta2 (0.999), epsilon (1e-8),
         m and v (shaped like w; start at zero), t (int, steps taken so far; starts at 0).

@@ -1,0 +1,153 @@
+"""The kit's mutant corpus: realistic wrong versions of every graded function.
+
+RECORDED are the mistakes the build knows (autograder/mistakes.py: their outputs are in the fixtures, so the
+grader names them by matching). UNRECORDED are further wrong versions it has never seen: they must lose
+points too, and the grader's diagnoses (autograder/bank/diagnose.py) should still name what is wrong.
+`python tests/mutant_corpus.py` grades them all and prints the figures (points lost, reasons named).
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from autograder.mistakes import MISTAKES, M  # noqa: E402
+
+L, O, F = "layers.py", "optim.py", "fc_net.py"
+LR = 'config["learning_rate"]'
+
+UNRECORDED = (
+    # affine_forward
+    M("fc.affine_forward", "bias_subtracted", L, "out = x.reshape(N, D) @ w + b", "out = x.reshape(N, D) @ w - b"),
+    M("fc.affine_forward", "not_flattened", L, "out = x.reshape(N, D) @ w + b", "out = x @ w + b"),
+    M("fc.affine_forward", "bias_twice", L, "out = x.reshape(N, D) @ w + b", "out = x.reshape(N, D) @ w + 2 * b"),
+    # affine_backward
+    M("fc.affine_backward", "db_mean", L, "db = dout.sum(axis=0)", "db = dout.mean(axis=0)"),
+    M("fc.affine_backward", "dw_transposed", L, "dw = x2.T @ dout", "dw = dout.T @ x2"),
+    M("fc.affine_backward", "dx_without_transpose", L, "dx = (dout @ w.T).reshape(x.shape)",
+      "dx = (dout @ w).reshape(x.shape)"),
+    M("fc.affine_backward", "dw_sign", L, "dw = x2.T @ dout", "dw = -(x2.T @ dout)"),
+    # relu_forward
+    M("fc.relu_forward", "absolute_value", L, "out = np.maximum(0, x)", "out = np.abs(x)"),
+    M("fc.relu_forward", "float32", L, "out = np.maximum(0, x)", "out = np.maximum(0, x).astype(np.float32)"),
+    M("fc.relu_forward", "min_instead_of_max", L, "out = np.maximum(0, x)", "out = np.minimum(0, x)"),
+    # relu_backward
+    M("fc.relu_backward", "gradient_at_zero", L, "dx = dout * (x > 0)", "dx = dout * (x >= 0)"),
+    M("fc.relu_backward", "sign_mask", L, "dx = dout * (x > 0)", "dx = dout * np.sign(x)"),
+    M("fc.relu_backward", "dout_masked_in_place", L, "dx = dout * (x > 0)", "dout[x <= 0] = 0\n    dx = dout"),
+    # svm_loss
+    M("fc.svm_loss", "dx_sign", L, "dx = positive / N", "dx = -positive / N"),
+    M("fc.svm_loss", "margin_without_one", L, "margins = np.maximum(0, x - correct + 1.0)",
+      "margins = np.maximum(0, x - correct)"),
+    M("fc.svm_loss", "dx_not_averaged", L, "dx = positive / N", "dx = positive"),
+    # softmax_loss
+    M("fc.softmax_loss", "loss_not_averaged", L, "loss = -log_probs[np.arange(N), y].sum() / N",
+      "loss = -log_probs[np.arange(N), y].sum()"),
+    M("fc.softmax_loss", "dx_sign", L, "    dx /= N\n", "    dx /= -N\n"),
+    M("fc.softmax_loss", "mean_over_classes", L, "loss = -log_probs[np.arange(N), y].sum() / N",
+      "loss = -log_probs[np.arange(N), y].sum() / (N * x.shape[1])"),
+    M("fc.softmax_loss", "x_shifted_in_place", L, "    shifted = x - x.max(axis=1, keepdims=True)",
+      "    x -= x.max(axis=1, keepdims=True)\n    shifted = x"),
+    # net_init
+    M("fc.net_init", "variance_for_std", F, "weight_scale * self.rng.standard_normal((d_in, d_out))",
+      "self.rng.normal(0, weight_scale ** 2, (d_in, d_out))"),
+    M("fc.net_init", "he_init", F, "weight_scale * self.rng.standard_normal((d_in, d_out))",
+      "np.sqrt(2 / d_in) * self.rng.standard_normal((d_in, d_out))"),
+    M("fc.net_init", "biases_one", F, "self.params[f\"b{i}\"] = np.zeros(d_out)",
+      "self.params[f\"b{i}\"] = np.ones(d_out)"),
+    # net_loss
+    M("fc.net_loss", "reg_loss_missing", F, "        loss += 0.5 * self.reg * sum(np.sum(W * W) for W in weights)\n",
+      ""),
+    M("fc.net_loss", "reg_not_squared", F, "loss += 0.5 * self.reg * sum(np.sum(W * W) for W in weights)",
+      "loss += 0.5 * self.reg * sum(np.sum(np.abs(W)) for W in weights)"),
+    M("fc.net_loss", "float32_scores", F, "        loss, dscores = softmax_loss(scores, y)\n",
+      "        scores = scores.astype(np.float32)\n        loss, dscores = softmax_loss(scores, y)\n"),
+    # sgd_momentum
+    M("optim.sgd_momentum", "momentum_hard_coded", O,
+      "    v = config[\"momentum\"] * v - config[\"learning_rate\"] * dw\n    next_w = w + v\n",
+      "    v = 0.9 * v - config[\"learning_rate\"] * dw\n    next_w = w + v\n"),
+    M("optim.sgd_momentum", "velocity_not_kept", O,
+      "    v = config[\"momentum\"] * v - config[\"learning_rate\"] * dw\n    next_w = w + v\n",
+      "    next_w = w + config[\"momentum\"] * v - config[\"learning_rate\"] * dw\n"),
+    # nesterov_momentum
+    M("optim.nesterov_momentum", "momentum_hard_coded", O,
+      "    v = config[\"momentum\"] * v - config[\"learning_rate\"] * dw\n    next_w = w - config[\"momentum\"] * v_prev",
+      "    v = 0.9 * v - config[\"learning_rate\"] * dw\n    next_w = w - config[\"momentum\"] * v_prev"),
+    M("optim.nesterov_momentum", "velocity_not_kept", O,
+      "    v = config[\"momentum\"] * v - config[\"learning_rate\"] * dw\n    next_w = w - config[\"momentum\"] * v_prev "
+      "+ (1 + config[\"momentum\"]) * v\n",
+      "    v_new = config[\"momentum\"] * v - config[\"learning_rate\"] * dw\n    next_w = w - config[\"momentum\"] * "
+      "v_prev + (1 + config[\"momentum\"]) * v_new\n"),
+    # adagrad
+    M("optim.adagrad", "lr_hard_coded", O,
+      "    cache = cache + dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw",
+      "    cache = cache + dw ** 2\n    next_w = w - 1e-2 * dw"),
+    M("optim.adagrad", "cache_not_kept", O,
+      "    cache = cache + dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / (np.sqrt(cache) + config[\"epsilon\"])",
+      "    new_cache = cache + dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / (np.sqrt(new_cache) + "
+      "config[\"epsilon\"])"),
+    # rmsprop
+    M("optim.rmsprop", "decay_hard_coded", O, "cache = decay * cache + (1 - decay) * dw ** 2",
+      "cache = 0.99 * cache + 0.01 * dw ** 2"),
+    M("optim.rmsprop", "no_epsilon", O,
+      "    cache = decay * cache + (1 - decay) * dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / "
+      "(np.sqrt(cache) + config[\"epsilon\"])",
+      "    cache = decay * cache + (1 - decay) * dw ** 2\n    next_w = w - config[\"learning_rate\"] * dw / "
+      "np.sqrt(cache)"),
+    # adam
+    M("optim.adam", "betas_hard_coded", O, "    b1, b2 = config[\"beta1\"], config[\"beta2\"]\n",
+      "    b1, b2 = 0.9, 0.999\n"),
+    M("optim.adam", "moments_not_kept", O, "    m = b1 * m + (1 - b1) * dw\n    v = b2 * v + (1 - b2) * dw ** 2\n"
+      "    m_hat = m / (1 - b1 ** t)\n    v_hat = v / (1 - b2 ** t)\n",
+      "    m_new = b1 * m + (1 - b1) * dw\n    v_new = b2 * v + (1 - b2) * dw ** 2\n"
+      "    m_hat = m_new / (1 - b1 ** t)\n    v_hat = v_new / (1 - b2 ** t)\n"),
+)
+
+ALL = tuple(MISTAKES) + UNRECORDED
+
+
+def named_figures(verdicts):
+    """(number losing points, number with a named reason, total) over {mutant: Verdict}."""
+    lost = sum(v.score < v.points for v in verdicts.values())
+    named = sum(v.names_a_reason() for v in verdicts.values())
+    return lost, named, len(verdicts)
+
+
+def grade_corpus(dest, mutants=ALL, limits=None):
+    """{"item/name": Verdict} for every mutant, each graded (in the sandbox) on its own item."""
+    from autograder.bank.items import REGISTRY
+    from autograder.grade import grade_item, load_tables
+    from autograder.run import Limits
+    from autograder.unpack import unpack
+    from conftest import make_submission
+    table, verdicts = load_tables(), {}
+    for k, m in enumerate(mutants):
+        patch = {m.file: lambda t, m=m: t.replace(m.old, m.new) if t.count(m.old) == 1 else 1 / 0}
+        folder = make_submission(Path(dest) / f"m{k}", patches=patch)
+        ws = unpack(folder)
+        verdicts[f"{m.item}/{m.name}"] = grade_item(ws.root, REGISTRY[m.item], table, limits or Limits(seconds=10))
+    return verdicts
+
+
+def main():
+    import tempfile
+    import time
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        verdicts = grade_corpus(tmp)
+    lost, named, total = named_figures(verdicts)
+    recorded = {f"{m.item}/{m.name}" for m in MISTAKES}
+    unrec = {k: v for k, v in verdicts.items() if k not in recorded}
+    _, unrec_named, unrec_total = named_figures(unrec)
+    print(f"mutants: {total} ({total - unrec_total} recorded, {unrec_total} never seen by the build), "
+          f"graded in {time.perf_counter() - start:.1f} s")
+    print(f"lose points: {lost} of {total} ({lost / total:.0%})")
+    print(f"get a reason that names the mistake: {named} of {total} ({named / total:.0%}); "
+          f"of the unrecorded ones: {unrec_named} of {unrec_total} ({unrec_named / unrec_total:.0%})")
+    for key, v in verdicts.items():
+        if not v.names_a_reason() or v.score >= v.points:
+            print(f"  without a named reason: {key}: {v.text().splitlines()[1:2]}")
+
+
+if __name__ == "__main__":
+    main()
