@@ -45,7 +45,7 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
         sub = gb.find_submission(paths.ASSIGNMENT, "partial")
-        assert sub.score == 41.8 and sub.max_score == 100
+        assert sub.score == 43.34 and sub.max_score == 100
         grade = gb.find_grade("fc-affine_backward", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
         assert grade.auto_score == 1.2 and grade.max_score == 6
         manual = gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
@@ -61,7 +61,7 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
                               capture_output=True, text=True, env={"PATH": bin_dir + ":/usr/bin:/bin"})
     assert feedback.returncode == 0, feedback.stderr
     html = (out_dir / "feedback" / "partial" / paths.ASSIGNMENT / "FullyConnectedNets.html").read_text()
-    assert "Score: 41.8 / 100.0" in html and "Score: 1.2 / 6.0" in html
+    assert "Score: 43.34 / 100.0" in html and "Score: 1.2 / 6.0" in html
 
 
 def test_regrading_keeps_manual_grades(tmp_path):
@@ -75,7 +75,7 @@ def test_regrading_keeps_manual_grades(tmp_path):
     assert run("grade", str(SAMPLES / "partial.zip"), "--out", str(out_dir), "--quiet").returncode == 0
     with Gradebook(url) as gb:
         assert gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial").score == 3
-        assert gb.find_submission(paths.ASSIGNMENT, "partial").score == 44.8
+        assert gb.find_submission(paths.ASSIGNMENT, "partial").score == 46.34
 
 
 def test_check_verb_prints_public_verdicts():
@@ -98,7 +98,7 @@ def test_gradescope_verb_writes_results_json_for_a_folder(tmp_path):
     out = run("gradescope", str(tmp_path / "submission"), "--results", str(results))
     assert out.returncode == 0, out.stderr
     data = json.loads(results.read_text())
-    assert data["score"] == 41.8 and len(data["tests"]) == 14
+    assert data["score"] == 43.34 and len(data["tests"]) == 14
 
 
 def test_gradescope_bundle_grades_without_the_reference(tmp_path):
@@ -137,7 +137,7 @@ def test_no_sandbox_grades_and_every_report_says_so(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "NONE (--no-sandbox" in out.stderr and "[UNSANDBOXED]" in out.stdout
     data = json.loads((tmp_path / "g" / "partial.json").read_text())
-    assert data["output"].startswith("WARNING: graded WITHOUT a sandbox") and data["score"] == 41.8
+    assert data["output"].startswith("WARNING: graded WITHOUT a sandbox") and data["score"] == 43.34
     rows = list(csv.DictReader(open(tmp_path / "g" / "grades.csv")))
     assert rows[0]["sandbox"] == "none"
 
@@ -176,7 +176,7 @@ def test_a_batch_killed_halfway_keeps_its_grades_and_a_rerun_resumes(tmp_path):
     resumed = [ln for ln in again.stdout.splitlines() if "already graded" in ln]
     assert len(resumed) == len(kept)
     rows = {r["submission"]: float(r["score"]) for r in csv.DictReader(open(out_dir / "grades.csv"))}
-    assert rows == {f"student{i}": (75.0 if i % 2 else 41.8) for i in range(6)}
+    assert rows == {f"student{i}": (75.0 if i % 2 else 43.34) for i in range(6)}
     with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
         assert sorted(s.student_id for s in gb.assignment_submissions(paths.ASSIGNMENT)) == sorted(rows)
     forced = run("grade", str(subs[0]), "--out", str(out_dir), "--quiet", "--force")

@@ -116,7 +116,34 @@ def test_in_place_modification_of_the_input_loses_points(tmp_path, table):
     folder = make_submission(tmp_path, patches={"layers.py": append_to(
         "def relu_forward(x):\n    np.maximum(x, 0, out=x)\n    return x, x")})
     verdict = grade_items(folder, table)["fc.relu_forward"]
-    assert verdict.score == 0 and "modified its input x in place" in verdict.text()
+    # every output is right: the stated cost of an in-place change, not the whole item
+    assert verdict.score == 0.75 * verdict.points and verdict.status == "failed"
+    assert "modified its input x in place" in verdict.text() and "costs 25% of the item's points" in verdict.text()
+
+
+def test_check_shows_public_points_and_says_hidden_cases_exist(tmp_path, capsys):
+    import importlib
+    import sys
+    folder = make_submission(tmp_path, patches={"layers.py": lambda t: t.replace("db = dout.sum(axis=0)",
+                                                                                 "db = dout.mean(axis=0)")})
+    sys.path.insert(0, str(folder))
+    try:
+        for m in [m for m in sys.modules if m == "nnkit" or m.startswith("nnkit.")]:
+            del sys.modules[m]
+        from autograder.bank.check import check
+        verdict = check("affine_backward")
+    finally:
+        sys.path.remove(str(folder))
+        for m in [m for m in sys.modules if m == "nnkit" or m.startswith("nnkit.")]:
+            del sys.modules[m]
+        importlib.invalidate_caches()
+    printed = capsys.readouterr().out
+    # 1 of 3 public cases pass (batch of one: the mean is the sum); each of the 5 cases carries 6/5 points
+    assert "public cases: 1 of 3 pass" in printed
+    assert "(1.2 of the 3.6 points public cases carry; 2 hidden cases, 2.4 points, are graded by the autograder)" \
+        in printed
+    assert "divided by N = 4 once too often" in printed
+    assert verdict._ipython_display_() is None and "Verdict(" not in printed  # a notebook shows the text only
 
 
 def test_a_pickled_model_file_is_refused_without_loading_it(tmp_path):

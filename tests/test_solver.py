@@ -79,3 +79,20 @@ def test_update_to_weight_ratios_are_recorded_per_parameter(blobs):
     ratios = solver.update_ratios["W1"]
     assert len(ratios) == 4 and all(0 < r < 1e-1 for r in ratios)
     assert solver.update_ratios["b1"][0] == 0.0  # biases start at zero: no ratio to speak of
+
+
+def test_a_diverging_sweep_run_is_reported_not_warned_about(recwarn, capsys):
+    import warnings
+    from utils import sweeps
+    from utils.data import load_dataset
+    from nnkit.fc_net import FullyConnectedNet
+    data = load_dataset("fashion_mnist", num_train=50, num_val=20)
+    tiny = {k: data[k] for k in ("X_train", "y_train", "X_val", "y_val")}
+    warnings.simplefilter("error")  # any RuntimeWarning (overflow) would fail the test
+    result = sweeps.weight_scale_sweep(lambda dims, ws, seed: FullyConnectedNet(dims, weight_scale=ws, seed=seed),
+                                       tiny, [1e-2, 10.0], {"5 layers": ([20] * 4, 1.0)}, num_epochs=2)
+    r = result["5 layers"]
+    assert r["diverged"].tolist() == [False, True]
+    assert np.isnan(r["accuracy"][1]) and 0 <= r["accuracy"][0] <= 1
+    out = capsys.readouterr()
+    assert "weight scales: 100%" in out.out and out.err == ""  # a text bar on stdout, nothing pink

@@ -1,7 +1,11 @@
-"""Progress bars: tqdm's notebook widget in Jupyter, a text bar elsewhere."""
-from tqdm.auto import tqdm
+"""Progress bars as plain text on stdout: they update in place in JupyterLab and a terminal, and stay readable
+where widgets cannot render (exported HTML, nbconvert, a log file)."""
+import sys
+
+from tqdm.std import tqdm
 
 
 def progress_bar(iterable=None, total=None, desc=None, disable=False, leave=True):
-    """A tqdm bar over `iterable` (or `total` manual steps) labelled `desc`; `disable` hides it."""
-    return tqdm(iterable, total=total, desc=desc, disable=disable, leave=leave)
+    """A text tqdm bar over `iterable` (or `total` manual steps) labelled `desc`; `disable` hides it."""
+    return tqdm(iterable, total=total, desc=desc, disable=disable, leave=leave, file=sys.stdout, ncols=90,
+                mininterval=0.5)

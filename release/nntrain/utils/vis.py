@@ -80,6 +80,22 @@ def plot_series(series, xlabel, ylabel, title="", logy=False, reference=None):
     return fig
 
 
+def plot_sweep(results, xlabel, ylabel, title=""):
+    """Lines of a sweep from sweeps.weight_scale_sweep (log x axis); diverged runs drawn as red crosses on
+    the x axis, labelled "diverged"."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label, r in results.items():
+        line, = ax.plot(r["scales"], r["accuracy"], marker="o", label=label)
+        if r["diverged"].any():
+            ax.scatter(r["scales"][r["diverged"]], np.zeros(r["diverged"].sum()), marker="x", s=70,
+                       color=line.get_color(), label=f"{label}: diverged")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xscale="log")
+    ax.set_ylim(bottom=-0.05)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
 def plot_search(results, x="learning_rate", y="reg"):
     """Scatter of the search: x and y on log axes, colour = validation accuracy; the best one ringed."""
     fig, ax = plt.subplots(figsize=(7, 5))
