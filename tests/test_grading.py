@@ -140,7 +140,7 @@ def test_check_shows_public_points_and_says_hidden_cases_exist(tmp_path, capsys)
     printed = capsys.readouterr().out
     # 1 of 3 public cases pass (batch of one: the mean is the sum); each of the 5 cases carries 6/5 points
     assert "public cases: 1 of 3 pass" in printed
-    assert "(1.2 of the 3.6 points public cases carry; 2 hidden cases, 2.4 points, are graded by the autograder)" \
+    assert "(1.2 of the 3.6 points public cases carry; 2 hidden cases worth 2.4 more are graded by the autograder)" \
         in printed
     assert "divided by N = 4 once too often" in printed
     assert verdict._ipython_display_() is None and "Verdict(" not in printed  # a notebook shows the text only

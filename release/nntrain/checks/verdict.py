@@ -109,8 +109,9 @@ class Verdict:
             counts += f", hidden: {sum(c.passed for c in hidden)} of {len(hidden)}"
         if self.pending:
             share = self.points - self.run_points
+            cases = "case" if self.pending == 1 else "cases"
             return (f"{self.name}  {word}  {counts}  ({self.score:g} of the {self.run_points:.3g} points public cases "
-                    f"carry; {self.pending} hidden cases, {share:.3g} points, are graded by the autograder)")
+                    f"carry; {self.pending} hidden {cases} worth {share:.3g} more are graded by the autograder)")
         return f"{self.name}  {word}  {counts}  ({self.score:g} / {self.points:g} points)"
 
     def text(self):
