@@ -2,7 +2,8 @@
 
 Prints the wall time to grade one full submission (the reference sample), and a batch of N copies of it
 with --jobs 1 and --jobs 2, through the real command line (child processes, reports, gradebook).
-With --notebooks, it also times each reference notebook top to bottom against the budget.
+With --notebooks, it also times each reference notebook top to bottom against the budget; with --mutants it
+grades the mutant corpus and prints how many wrong versions lose points and get a named reason.
 """
 import argparse
 import shutil
@@ -31,6 +32,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=10, help="submissions in the batch (default 10)")
     parser.add_argument("--notebooks", action="store_true", help="also time the reference notebooks")
+    parser.add_argument("--mutants", action="store_true",
+                        help="also grade the mutant corpus (tests/mutant_corpus.py): points lost, reasons named")
     args = parser.parse_args()
     n = args.batch
     with tempfile.TemporaryDirectory() as tmp:
@@ -52,6 +55,9 @@ def main():
             print(f"batch of {n}, --jobs {jobs}: {seconds:.1f} s ({seconds / n:.2f} s per submission)")
         if args.notebooks:
             time_notebooks(tmp)
+    if args.mutants:
+        from . import paths
+        subprocess.run([sys.executable, str(paths.ROOT / "tests" / "mutant_corpus.py")], check=False)
 
 
 def time_notebooks(tmp):

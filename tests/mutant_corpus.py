@@ -27,6 +27,8 @@ UNRECORDED = (
     M("fc.affine_backward", "dx_without_transpose", L, "dx = (dout @ w.T).reshape(x.shape)",
       "dx = (dout @ w).reshape(x.shape)"),
     M("fc.affine_backward", "dw_sign", L, "dw = x2.T @ dout", "dw = -(x2.T @ dout)"),
+    M("fc.affine_backward", "forward_caches_flat_x", L, "    out = x.reshape(N, D) @ w + b\n",
+      "    out = x.reshape(N, D) @ w + b\n    x = x.reshape(N, D)\n"),
     # relu_forward
     M("fc.relu_forward", "absolute_value", L, "out = np.maximum(0, x)", "out = np.abs(x)"),
     M("fc.relu_forward", "float32", L, "out = np.maximum(0, x)", "out = np.maximum(0, x).astype(np.float32)"),

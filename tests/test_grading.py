@@ -166,6 +166,16 @@ def test_hidden_case_details_are_not_in_the_report(tmp_path, table):
     assert hidden_lines and all("got " not in ln and " at [" not in ln for ln in hidden_lines)
 
 
+def test_hidden_cases_show_no_shapes_or_sizes_even_in_hints():
+    from autograder.bank.verdict import hidden_hint, hidden_problem
+    assert hidden_problem("dw: shape (4, 8), expected (8, 4) (transposed?)") == "dw: wrong shape"
+    assert hidden_problem("db wrong, worst relative error 0.6 at [0]: got 1, expected 2") == "db wrong"
+    assert hidden_problem("dx is float32; float64 inputs must give float64 (a conversion?)").startswith("dx is float32")
+    assert hidden_hint("your affine_forward caches x reshaped to (6, 8), not x") == \
+        "your affine_forward caches x reshaped to (...), not x"
+    assert hidden_hint("divided by N = 6 once too often") == "divided by N once too often"
+
+
 def test_results_json_has_gradescope_shape(tmp_path):
     from autograder.report import results_json
     data = results_json(grade_submission(SAMPLES / "partial.zip"))

@@ -31,6 +31,12 @@ def hidden_problem(problem):
     return head or "wrong"
 
 
+def hidden_hint(hint):
+    """A hint for a hidden case without the case's shapes or sizes."""
+    hint = re.sub(r"\(\d+(?:, \d+)*,?\)", "(...)", hint)
+    return re.sub(r"\bN = \d+ ", "N ", hint)
+
+
 @dataclass
 class Verdict:
     """The result of one graded item.
@@ -126,7 +132,7 @@ class Verdict:
                 detail = "; ".join(hidden_problem(p) for p in c.problems) if c.hidden else "; ".join(c.problems)
                 lines.append(f"  {label}: {detail}")
             if c.hint and not c.passed:
-                lines.append(f"    likely mistake: {c.hint}")
+                lines.append(f"    likely mistake: {hidden_hint(c.hint) if c.hidden else c.hint}")
         inplace = sorted({n for c in self.cases for n in c.notes})
         for note in inplace:
             lines.append(f"  note: {note}; this costs {IN_PLACE_COST:.0%} of the item's points")

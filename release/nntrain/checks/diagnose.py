@@ -130,12 +130,19 @@ def only_at_correct_class(name, expected, got, inputs, item):
     return None
 
 
-def only_at_zero(name, expected, got, inputs, item):
+def _wrong_and_x(expected, got, inputs):
+    """(mask of wrong entries, input x) when x, got and expected share a shape, else (None, None)."""
     expected, got, x = np.asarray(expected, np.float64), np.asarray(got, np.float64), inputs.get("x")
     if x is None or np.shape(x) != got.shape or got.shape != expected.shape:
+        return None, None
+    return ~np.isclose(got, expected, rtol=TOL, atol=1e-10), np.asarray(x)
+
+
+def only_at_zero(name, expected, got, inputs, item):
+    wrong, x = _wrong_and_x(expected, got, inputs)
+    if wrong is None:
         return None
-    wrong = ~np.isclose(got, expected, rtol=TOL, atol=1e-10)
-    at_zero = np.asarray(x) == 0
+    at_zero = x == 0
     if wrong.any() and at_zero.any() and not (wrong & ~at_zero).any():
         contract = getattr(item, "boundary", None) or "see the docstring for what the function gives there"
         return f"{name} is right everywhere except where x == 0: {contract}"
@@ -159,11 +166,9 @@ def row_offset(name, expected, got, inputs, item):
 
 
 def by_sign(name, expected, got, inputs, item):
-    expected, got, x = np.asarray(expected, np.float64), np.asarray(got, np.float64), inputs.get("x")
-    if x is None or np.shape(x) != got.shape or got.shape != expected.shape:
+    wrong, x = _wrong_and_x(expected, got, inputs)
+    if wrong is None:
         return None
-    x = np.asarray(x)
-    wrong = ~np.isclose(got, expected, rtol=TOL, atol=1e-10)
     for where, other in (("x < 0", "x > 0"), ("x > 0", "x < 0")):
         mask = x < 0 if where == "x < 0" else x > 0
         if wrong.any() and mask.any() and not (wrong & ~mask & (x != 0)).any() and (wrong & mask).any():
@@ -177,11 +182,16 @@ CHECKS = (non_finite, factor, transposed, reshaped, wrong_axis, only_at_correct_
 
 def forward_at_fault(item, got, aux):
     """For a backward: a line blaming the student's forward when its output on the same inputs is wrong."""
-    if item.kind != "backward" or "forward.out" not in aux or "forward.out" not in got:
-        return None
-    if _same(aux["forward.out"], got["forward.out"]):
+    if item.kind != "backward":
         return None
     forward = item.forward.split(".")[-1]
+    for key, shape in got.items():
+        if key.startswith("forward.cached_reshaped."):
+            name = key.rsplit(".", 1)[1]
+            return (f"your {forward} caches {name} reshaped to {tuple(int(n) for n in shape)}, not {name} itself, so "
+                    f"the backward cannot give d{name} in {name}'s shape: cache the original {name}")
+    if "forward.out" not in aux or "forward.out" not in got or _same(aux["forward.out"], got["forward.out"]):
+        return None
     return (f"your {forward} gives a wrong output on these inputs, and this backward works from its cache: "
             f"fix {forward} first (see its check)")
 

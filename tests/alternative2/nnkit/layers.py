@@ -34,18 +34,16 @@ def relu_backward(dout, cache):
 
 
 def svm_loss(x, y):
-    n, c = x.shape
+    n = x.shape[0]
     loss = 0.0
     dx = np.zeros_like(x)
-    for i in range(n):
-        for j in range(c):
-            if j == y[i]:
-                continue
-            margin = x[i, j] - x[i, y[i]] + 1
-            if margin > 0:
-                loss += margin
-                dx[i, j] += 1
-                dx[i, y[i]] -= 1
+    for i, row in enumerate(x):  # one example at a time, vectorized over classes
+        margins = row - row[y[i]] + 1
+        margins[y[i]] = 0
+        active = margins > 0
+        loss += margins[active].sum()
+        dx[i] = active
+        dx[i, y[i]] = -active.sum()
     return loss / n, dx / n
 
 
