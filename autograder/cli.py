@@ -1,4 +1,4 @@
-"""python -m autograder <verb>: build, grade, gradescope, gradescope-bundle, check. Each verb's docstring is its --help."""
+"""python -m autograder <verb>: build, grade, gradescope, gradescope-bundle, nbgrader-course, check. Each verb's docstring is its --help."""
 import argparse
 import sys
 from pathlib import Path
@@ -220,6 +220,20 @@ def check(args):
     return 0 if all(v.status == "passed" for v in verdicts.values()) else 1
 
 
+def nbgrader_course(args):
+    """Set up (or refresh) a real nbgrader course in DIR whose own commands give the kit's verdicts:
+    `nbgrader autograde`, the Formgrader's Autograde button, generate_feedback and export. Submissions (zips or
+    folders) are unpacked into DIR/submitted/<name>/nntrain. Then, in DIR: `nbgrader autograde nntrain`."""
+    from .nbgrader_course import setup_course
+    for s in args.submissions:
+        if not Path(s).exists():
+            raise UsageError(f"{s}: no such file")
+    students = setup_course(args.dir, args.submissions)
+    print(f"nbgrader course in {args.dir}: source/, release/, {len(students)} submissions in submitted/; "
+          f"grade with `cd {args.dir} && nbgrader autograde {paths.ASSIGNMENT}`")
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="verb", required=True)
@@ -251,6 +265,11 @@ def parser():
                         description=gradescope_bundle.__doc__)
     gb.add_argument("--out", default="autograder_gradescope.zip", help="zip to write")
     gb.set_defaults(func=gradescope_bundle)
+    nc = sub.add_parser("nbgrader-course", help=nbgrader_course.__doc__.splitlines()[0],
+                        description=nbgrader_course.__doc__)
+    nc.add_argument("dir", metavar="DIR")
+    nc.add_argument("submissions", nargs="*", metavar="SUBMISSION")
+    nc.set_defaults(func=nbgrader_course)
     c = sub.add_parser("check", help=check.__doc__.splitlines()[0], description=check.__doc__)
     c.add_argument("name", nargs="?", help="function name, e.g. affine_backward (default: all)")
     c.add_argument("--folder", default=str(paths.SOURCE), help="folder holding nnkit/ (default: the reference)")

@@ -76,3 +76,79 @@ def _failing_verdict():
     from autograder.bank.compare import CaseResult
     from autograder.bank.verdict import Verdict
     return Verdict("fc.relu_forward", "relu_forward", 2, cases=[CaseResult("c", passed=False, problems=["x"])])
+
+
+def _env(extra=None):
+    import os
+    return {**os.environ, "PATH": f"{BIN}:/usr/bin:/bin", **(extra or {})}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course set up by the kit with the four samples, autograded by nbgrader's own command."""
+    from autograder.nbgrader_course import setup_course
+    from autograder.samples import SAMPLES
+    root = tmp_path_factory.mktemp("course")
+    students = setup_course(root, sorted(SAMPLES.glob("*.zip")))
+    out = subprocess.run([str(BIN / "nbgrader"), "autograde", paths.ASSIGNMENT], cwd=root, capture_output=True,
+                         text=True, env=_env(), timeout=600)
+    return root, students, out
+
+
+@pytest.mark.notebook
+def test_nbgrader_autograde_gives_the_kits_scores_for_every_sample(course):
+    from nbgrader.api import Gradebook
+    from autograder.cases import items
+    from autograder.grade import grade_submission
+    from autograder.run import Limits
+    from autograder.samples import SAMPLES
+    root, students, out = course
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert sorted(students) == ["broken", "partial", "reference", "stubs"]
+    by_cell = {it.id: it.grade_id for it in items()}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for name in students:
+            kit = grade_submission(SAMPLES / f"{name}.zip", Limits(seconds=20))
+            nb = gb.find_submission_notebook("FullyConnectedNets", paths.ASSIGNMENT, name)
+            scores = {g.name: g.score for g in nb.grades}
+            for v in kit["verdicts"]:
+                assert scores[by_cell[v.id]] == v.score, (name, v.id, scores[by_cell[v.id]], v.score)
+            if name != "reference":
+                assert sum(v.score for v in kit["verdicts"]) < 75  # never full marks for a wrong one
+
+
+@pytest.mark.notebook
+def test_nbgrader_never_copies_reference_code_into_the_course(course):
+    root, students, _ = course
+    reference_lines = {"dw = x2.T @ dout", "dx[np.arange(N), y] -= 1", "v = b2 * v + (1 - b2) * dw ** 2"}
+    for path in [*(root / "source").rglob("*.py"), *(root / "release").rglob("*.py")]:
+        text = path.read_text()
+        assert not [ln for ln in reference_lines if ln in text], path
+    for name in students:  # the student's package is graded as submitted, never overwritten by source copies
+        for sub in (root / "submitted" / name / paths.ASSIGNMENT / paths.PACKAGE).glob("*.py"):
+            graded = root / "autograded" / name / paths.ASSIGNMENT / paths.PACKAGE / sub.name
+            assert graded.read_text() == sub.read_text(), graded
+
+
+@pytest.mark.notebook
+def test_feedback_shows_the_kits_reasons(course):
+    root, _, _ = course
+    out = subprocess.run([str(BIN / "nbgrader"), "generate_feedback", paths.ASSIGNMENT], cwd=root,
+                         capture_output=True, text=True, env=_env(), timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    html = (root / "feedback" / "partial" / paths.ASSIGNMENT / "FullyConnectedNets.html").read_text()
+    assert "affine_backward  FAIL" in html and "likely mistake" in html and "Score: 1.2 / 6.0" in html
+
+
+@pytest.mark.notebook
+def test_without_a_sandbox_nbgrader_autograde_refuses_instead_of_scoring(tmp_path):
+    from autograder.nbgrader_course import setup_course
+    from autograder.samples import SAMPLES
+    setup_course(tmp_path, [SAMPLES / "partial.zip"])
+    out = subprocess.run([str(BIN / "nbgrader"), "autograde", paths.ASSIGNMENT], cwd=tmp_path, capture_output=True,
+                         text=True, env=_env({"NNKIT_BWRAP": str(tmp_path / "none")}), timeout=300)
+    assert out.returncode != 0 and "refusing to run student code without a sandbox" in out.stdout + out.stderr
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        assert all(g.auto_score in (None, 0) for g in
+                   gb.find_submission_notebook("FullyConnectedNets", paths.ASSIGNMENT, "partial").grades)
