@@ -52,12 +52,12 @@ def grader_version():
     return h.hexdigest()[:16]
 
 
-def _grade_one(submission, limits, notebooks_dest, mode):
+def _grade_one(submission, limits, notebooks_dest, mode, on_verdict=None):
     """grade_submission, but never raising: anything unexpected is this submission's error."""
     from .grade import grade_submission
     from .unpack import submission_name
     try:
-        return grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode)
+        return grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode, on_verdict=on_verdict)
     except Exception as exc:  # noqa: BLE001 - the batch goes on
         return {"name": submission_name(submission), "verdicts": [], "skipped": [], "sandbox": mode, "seconds": 0,
                 "error": f"the grader failed on {submission} ({type(exc).__name__}: {str(exc)[:300]})"}
@@ -178,6 +178,8 @@ def gradescope(args):
     container being the isolation, one per submission) as user nobody, and the results say it was unsandboxed.
     Exit 0 once the results file is written, whatever the score.
     """
+    from .bank.verdict import Verdict
+    from .cases import items
     from .report import write_results
     from .run import Limits, default_mode
     submission = Path(args.submission)
@@ -186,9 +188,22 @@ def gradescope(args):
     mode = default_mode(no_sandbox=True)
     if mode == "none":
         print("warning: no working bubblewrap sandbox here; grading as user nobody where possible", file=sys.stderr)
-    result = _grade_one(submission, Limits(args.time_limit, int(args.memory_limit * 2**20)), None, mode)
-    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
-    path, _ = write_results(Path(args.results).parent, result, filename=Path(args.results).name)
+    out = Path(args.results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    all_items = items()
+
+    def save(partial):
+        """results.json now: finished items with their scores, the others "not graded yet" (0 points)."""
+        done = {v.id for v in partial["verdicts"]}
+        pending = [Verdict(it.id, it.name, it.points, error="not graded: the autograder stopped before this item "
+                                                            "(Gradescope's time limit?)") for it in all_items
+                   if it.id not in done]
+        write_results(out.parent, {**partial, "verdicts": partial["verdicts"] + pending}, filename=out.name)
+
+    from .unpack import submission_name
+    save({"name": submission_name(submission), "verdicts": [], "sandbox": mode, "seconds": 0})
+    result = _grade_one(submission, Limits(args.time_limit, int(args.memory_limit * 2**20)), None, mode, save)
+    path, _ = write_results(out.parent, result, filename=out.name)
     print(f"wrote {path}: {sum(v.score for v in result['verdicts']):g} points")
     return 0
 

@@ -61,7 +61,8 @@ def _explain_missing_module(verdict, skipped):
             verdict.error += f"; {paths.PACKAGE}/{match.group(1)}.py was in the submission but skipped: {why[0]}"
 
 
-def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None, mode=None):
+def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None, mode=None,
+                     on_verdict=None):
     """Grade a zip or folder. Never raises for anything about the submission: a failure anywhere is the result.
 
     Args:
@@ -71,6 +72,7 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
         notebooks: grade only the items of these notebooks (default: all).
         keep_notebooks: folder to copy the submitted notebooks into (for formgrader), or None.
         mode: the sandbox mode (see run.resolve_mode); resolved before anything is unpacked.
+        on_verdict: called with the result dict so far after each item (Gradescope writes results.json then).
 
     Returns:
         dict: name, verdicts (list of Verdict), error (None, or why it could not be graded), seconds, skipped,
@@ -104,6 +106,8 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             if module:
                 hanging[module] = verdict.error
             result["verdicts"].append(verdict)
+            if on_verdict:
+                on_verdict(result)
         by_id = {v.id: v for v in result["verdicts"]}
         for it in items(notebooks):
             if it.uses and it.id in by_id:

@@ -1,11 +1,16 @@
 """The command line: a batch goes on past bad submissions, writes its reports and the gradebook."""
 import csv
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from autograder import paths
 from autograder.samples import SAMPLES
+from test_release import secret_lines
 
 
 def run(*args, cwd=paths.ROOT):
@@ -101,21 +106,88 @@ def test_gradescope_verb_writes_results_json_for_a_folder(tmp_path):
     assert data["score"] == 43.34 and len(data["tests"]) == 14
 
 
-def test_gradescope_bundle_grades_without_the_reference(tmp_path):
+def _bundle(tmp_path):
     import zipfile
     bundle = tmp_path / "ag.zip"
     assert run("gradescope-bundle", "--out", str(bundle)).returncode == 0
     with zipfile.ZipFile(bundle) as z:
-        names = z.namelist()
-        assert "run_autograder" in names and "setup.sh" in names
-        assert not [n for n in names if n.startswith(("assignments/", "release/", "autograder/samples/"))]
         z.extractall(tmp_path / "source")
+        return z.namelist()
+
+
+def test_gradescope_bundle_holds_the_grader_only_and_no_reference_line(tmp_path):
+    names = _bundle(tmp_path)
+    assert "run_autograder" in names and "setup.sh" in names
+    assert not [n for n in names if n.startswith(("assignments/", "release/", "autograder/samples/"))]
+    assert "autograder/mistakes.py" not in names and "autograder/build.py" not in names
+    leaks = [(n, ln) for n in names if n.endswith((".py", ".sh")) or n == "run_autograder"
+             for ln in secret_lines() if ln in (tmp_path / "source" / n).read_text()]
+    assert leaks == []
+    setup = (tmp_path / "source" / "setup.sh").read_text()
+    assert "apt-get update" in setup and "python3 -m venv /autograder/venv" in setup and "set -euxo" in setup
+    assert "numpy==2.2.6; python_version < '3.11'" in setup
+
+
+def test_gradescope_bundle_grades_without_the_reference(tmp_path):
+    import zipfile
+    _bundle(tmp_path)
     with zipfile.ZipFile(SAMPLES / "reference.zip") as z:
         z.extractall(tmp_path / "submission")
     results = tmp_path / "results" / "results.json"
     out = run("gradescope", str(tmp_path / "submission"), "--results", str(results), cwd=tmp_path / "source")
     assert out.returncode == 0, out.stderr
     assert json.loads(results.read_text())["score"] == 75
+
+
+PY310 = [p for p in ("/root/.pyenv/versions/3.10.13/bin/python3", "/usr/bin/python3.10") if Path(p).exists()]
+
+
+@pytest.mark.skipif(not PY310, reason="no Python 3.10 on this machine (Ubuntu 22.04's python3 on Gradescope)")
+@pytest.mark.notebook
+def test_gradescope_bundle_runs_in_a_python_310_venv_with_its_numpy_pin(tmp_path):
+    import zipfile
+    _bundle(tmp_path)
+    venv = tmp_path / "venv"
+    subprocess.run([PY310[0], "-m", "venv", str(venv)], check=True)
+    pin = re.search(r'"numpy==([\d.]+); python_version < \'3.11\'"', (tmp_path / "source" / "setup.sh").read_text())
+    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"numpy=={pin.group(1)}"],
+                         capture_output=True, text=True)
+    if pip.returncode != 0:
+        pytest.skip(f"numpy {pin.group(1)} could not be installed here (no package registry?): {pip.stderr[-300:]}")
+    with zipfile.ZipFile(SAMPLES / "partial.zip") as z:
+        z.extractall(tmp_path / "submission")
+    results = tmp_path / "results.json"
+    out = subprocess.run([str(venv / "bin" / "python"), "-m", "autograder", "gradescope", str(tmp_path / "submission"),
+                          "--results", str(results)], cwd=tmp_path / "source", capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(results.read_text())
+    assert data["score"] == 43.34 and len(data["tests"]) == 14
+
+
+def test_gradescope_results_json_is_written_after_every_item(tmp_path):
+    import os
+    import signal
+    import time
+    from conftest import append_to, make_submission
+    folder = make_submission(tmp_path, patches={"optim.py": append_to("import time\ntime.sleep(600)")})
+    results = tmp_path / "results.json"
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "gradescope", str(folder), "--results", str(results),
+                             "--time-limit", "60"], cwd=paths.ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, graded = time.time() + 120, []
+    while time.time() < deadline:
+        if results.exists():
+            data = json.loads(results.read_text())
+            graded = [t for t in data["tests"] if "not graded" not in t["output"]]
+            if any(t["id"].startswith("fc.net") for t in graded):
+                break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # as Gradescope's global timeout would
+    proc.wait()
+    data = json.loads(results.read_text())
+    by_id = {t["id"]: t for t in data["tests"]}
+    assert len(by_id) == 14 and by_id["fc.affine_backward"]["score"] == 6
+    assert "not graded: the autograder stopped before this item" in by_id["optim.adam"]["output"]
 
 
 def test_without_a_sandbox_grade_refuses_and_says_how_to_fix_it(tmp_path):

@@ -37,16 +37,21 @@ def test_a_stale_release_file_is_reported(monkeypatch, tmp_path):
     assert f"release/{paths.ASSIGNMENT}/README.md" in build.stale_files()
 
 
-def test_no_line_of_reference_code_reaches_the_release():
+def secret_lines():
+    """Lines of the reference solutions (code and notebook answers) that appear nowhere outside them."""
     reference, outside = set(), set()
     for src in list(paths.REFERENCE_PACKAGE.rglob("*.py")) + list(paths.SOURCE.glob("*.ipynb")):
         text = src.read_text()
         reference |= _solution_lines(text)
         outside |= {ln.strip() for ln in build.strip_solutions(text).splitlines()} if src.suffix == ".py" else set()
-    secret = reference - outside  # lines such as "N = x.shape[0]" also stand outside the solutions
+    return reference - outside  # lines such as "N = x.shape[0]" also stand outside the solutions
+
+
+def test_no_line_of_reference_code_reaches_the_release():
+    secret = secret_lines()
     assert len(secret) > 30  # the markers are really there
     leaks = []
-    for path in list((paths.RELEASE / paths.PACKAGE).rglob("*.py")) + list(paths.RELEASE.glob("*.ipynb")):
+    for path in list(paths.RELEASE.rglob("*.py")) + list(paths.RELEASE.glob("*.ipynb")):
         text = path.read_text()
         leaks += [f"{path.relative_to(paths.RELEASE)}: {line}" for line in secret if line in text]
     assert not leaks, "\n".join(leaks[:10])

@@ -73,13 +73,13 @@ def load(path):
     if L == 0:
         raise ArtifactError(f"{PATH} has no W1; save it with utils.artifacts.save_model")
     layers = []
-    for i in range(1, L + 1):
-        W, b = _array(arrays, f"W{i}"), _array(arrays, f"b{i}")
+    for n in range(1, L + 1):
+        W, b = _array(arrays, f"W{n}"), _array(arrays, f"b{n}")
         if b is None or W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ArtifactError(f"{PATH}: layer {i} has W {getattr(W, 'shape', None)} and b "
+            raise ArtifactError(f"{PATH}: layer {n} has W {getattr(W, 'shape', None)} and b "
                                 f"{getattr(b, 'shape', None)}; expected (D, M) and (M,)")
         if layers and layers[-1][0].shape[1] != W.shape[0]:
-            raise ArtifactError(f"{PATH}: W{i - 1} gives {layers[-1][0].shape[1]} features but W{i} takes {W.shape[0]}")
+            raise ArtifactError(f"{PATH}: W{n - 1} gives {layers[-1][0].shape[1]} features but W{n} takes {W.shape[0]}")
         layers.append((W, b))
     if sum(W.size + b.size for W, b in layers) > MAX_PARAMS:
         raise ArtifactError(f"{PATH}: more than {MAX_PARAMS} parameters")

@@ -97,7 +97,7 @@ def update_rule(rng, w, steps=1, state=(), dead=0, grad_scale=1.0, **hyper):
 @recipe
 def model(rng, hidden_dims, input_dim, num_classes, N, weight_scale=1.0, reg=0.0, labels=True):
     """Inputs X (N, input_dim), labels y and parameters param.W1.. param.bL of a FullyConnectedNet."""
-    dims = [input_dim, *hidden_dims, num_classes]
+    dims = [input_dim] + list(hidden_dims) + [num_classes]
     inputs = {"X": rng.standard_normal((N, input_dim))}
     if labels:
         inputs["y"] = rng.integers(0, num_classes, size=N)

@@ -35,7 +35,7 @@ register(
          recipe="relu_backward", forward="layers.relu_forward", returns=("dx",),
          public=(Case("x (3, 4)", seed=9, x=(3, 4)), Case("x (2, 3, 5)", seed=10, x=(2, 3, 5)),
                  Case("x with exact zeros: dx is 0 there", seed=32, x=(4, 5), zeros=0.3)), hidden=3,
-         boundary="dx is 0 where x == 0 exactly (dx = dout * (x > 0))",
+         boundary="dx is 0 where x == 0 exactly: the gradient flows only where x > 0",
          mistakes={"dout_ignored": "dx is the mask (x > 0) times the upstream gradient dout",
                    "mask_inverted": "the gradient flows where x > 0, not where x < 0",
                    "masked_by_dout": "mask by the sign of the input x, not of dout"}),
