@@ -40,7 +40,11 @@ def test_pack_zips_package_notebooks_and_model_and_the_grader_reads_it(tmp_path)
     shutil.copy(REFERENCE_MODEL, folder / "artifacts" / "best_model.npz")
     (folder / "datasets").mkdir()
     (folder / "datasets" / "big.npz").write_bytes(b"0" * 1000)
+    renamed = folder.parent / "my copy of the assignment"
+    folder.rename(renamed)
+    folder = renamed
     out, files, warnings = pack.pack(folder)
+    assert out.name == f"submission_{paths.ASSIGNMENT}.zip" and pack.ASSIGNMENT == paths.ASSIGNMENT
     names = zipfile.ZipFile(out).namelist()
     assert "nnkit/layers.py" in names and "artifacts/best_model.npz" in names and "FullyConnectedNets.ipynb" in names
     assert not [n for n in names if n.startswith("datasets")]

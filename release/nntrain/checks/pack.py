@@ -1,12 +1,14 @@
 """Pack a submission: `python -m checks.pack` in your assignment folder.
 
-Zips nnkit/ (.py files), the notebooks and artifacts/ into submission_<folder>.zip, warns loudly when a
+Zips nnkit/ (.py files), the notebooks and artifacts/ into submission_nntrain.zip, warns loudly when a
 notebook was not run top to bottom in order (or has errors), and prints what to upload.
 """
 import json
 import sys
 import zipfile
 from pathlib import Path
+
+ASSIGNMENT = "nntrain"  # the assignment's name (autograder/paths.py), in the zip's name
 
 PACKAGE = "nnkit"
 NOTEBOOKS = ("FullyConnectedNets",)
@@ -59,7 +61,7 @@ def pack(folder=".", out=None):
         warnings += [f"{name}.ipynb {p}" for p in notebook_problems(path)]
     if not (folder / "artifacts" / "best_model.npz").exists():
         warnings.append("artifacts/best_model.npz is missing: the best-model item will score 0")
-    out = Path(out) if out else folder / f"submission_{folder.name}.zip"
+    out = Path(out) if out else folder / f"submission_{ASSIGNMENT}.zip"  # whatever the folder is called
     files = collect(folder)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for rel in files:
