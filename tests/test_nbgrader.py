@@ -152,3 +152,22 @@ def test_without_a_sandbox_nbgrader_autograde_refuses_instead_of_scoring(tmp_pat
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
         assert all(g.auto_score in (None, 0) for g in
                    gb.find_submission_notebook("FullyConnectedNets", paths.ASSIGNMENT, "partial").grades)
+
+
+def test_student_lab_hides_the_instructor_tools_and_keeps_validate(tmp_path):
+    import os
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter"), "PATH": f"{BIN}:/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "checks.student_lab", "--user"], cwd=paths.RELEASE,
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    page = json.loads((tmp_path / "jupyter" / "labconfig" / "page_config.json").read_text())
+    disabled = page["disabledExtensions"]
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+            "@jupyter/nbgrader:course-list"} <= set(k for k, v in disabled.items() if v)
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
+    import re
+    listing = subprocess.run([str(BIN / "jupyter"), "server", "extension", "list"], capture_output=True, text=True,
+                             env=env, timeout=120)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
+    assert "nbgrader.server_extensions.formgrader disabled" in text, text
+    assert "nbgrader.server_extensions.validate_assignment enabled" in text
