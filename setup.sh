@@ -23,6 +23,16 @@ else
   echo "  macOS or no root: students can still run every public check; grade on Linux or on Gradescope." >&2
 fi
 
+step "Debian's chromium and chromium-driver, for the browser tests (optional: they skip without it)"
+if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+  echo "chromium: $(command -v chromium)" >&2
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get install -y chromium chromium-driver >/dev/null 2>&1 && echo "installed chromium" >&2 \
+    || echo "warning: could not install chromium; the browser tests will be skipped" >&2
+else
+  echo "note: no chromium here; the browser tests will be skipped" >&2
+fi
+
 step "virtualenv .venv and pinned packages (requirements.txt, constraints.txt)"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
