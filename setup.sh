@@ -27,8 +27,9 @@ step "Debian's chromium and chromium-driver, for the browser tests (optional: th
 if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
   echo "chromium: $(command -v chromium)" >&2
 elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get install -y chromium chromium-driver >/dev/null 2>&1 && echo "installed chromium" >&2 \
-    || echo "warning: could not install chromium; the browser tests will be skipped" >&2
+  (apt-get install -y chromium chromium-driver >/dev/null 2>&1 \
+    || { apt-get update >/dev/null 2>&1 && apt-get install -y chromium chromium-driver >/dev/null 2>&1; }) \
+    && echo "installed chromium" >&2 || echo "warning: could not install chromium; the browser tests will be skipped" >&2
 else
   echo "note: no chromium here; the browser tests will be skipped" >&2
 fi
