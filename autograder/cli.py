@@ -57,7 +57,14 @@ def _grade_one(submission, limits, notebooks_dest, mode, on_verdict=None):
     from .grade import grade_submission
     from .unpack import submission_name
     try:
-        return grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode, on_verdict=on_verdict)
+        result = grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode, on_verdict=on_verdict)
+        if notebooks_dest and Path(notebooks_dest).is_dir():  # the Formgrader and feedback show the verdicts
+            from .cases import items
+            from .nbgrader_hook import fill_notebook
+            for nb in Path(notebooks_dest).glob("*.ipynb"):
+                verdicts = [v for v, it in zip(result["verdicts"], items()) if it.notebook == nb.stem]
+                fill_notebook(nb, verdicts, items([nb.stem]))
+        return result
     except Exception as exc:  # noqa: BLE001 - the batch goes on
         return {"name": submission_name(submission), "verdicts": [], "skipped": [], "sandbox": mode, "seconds": 0,
                 "error": f"the grader failed on {submission} ({type(exc).__name__}: {str(exc)[:300]})"}
@@ -143,7 +150,8 @@ def grade(args):
         futures = {pool.submit(_grade_one, sub, limits, str(out / "autograded" / name / paths.ASSIGNMENT), mode):
                    (name, stamp) for sub, name, stamp in todo}
         if not args.no_gradebook:  # nbgrader's slow import overlaps with the first submissions' grading
-            from .gradebook import record, write_config
+            from .gradebook import record
+            from .nbgrader_course import write_config, write_source
         for name, data in list(done.items()):
             finish(name, data, f"{name:<{width}} {data['score']:6.1f} / {data['max_score']:g}   (already graded; "
                                f"--force grades it again)")
@@ -163,7 +171,8 @@ def grade(args):
                 bar.write(summary_line(result, width), file=sys.stdout)
             bar.update(1)
     bar.close()
-    if not args.no_gradebook:
+    if not args.no_gradebook:  # DIR is an nbgrader course: the Formgrader lists it, feedback and export work
+        write_source(out)
         write_config(out, db)
     print(f"wrote {out / 'grades.csv'} and {len(done)} reports in {out}/"
           + ("" if args.no_gradebook else f"; gradebook {db}"))

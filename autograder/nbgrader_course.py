@@ -62,13 +62,14 @@ def write_source(root):
     return src
 
 
-def write_config(root):
-    """DIR/nbgrader_config.py (see CONFIG)."""
+def write_config(root, db=None):
+    """DIR/nbgrader_config.py (see CONFIG); db: the gradebook file (default DIR/gradebook.db)."""
     root = Path(root).resolve()
+    db = Path(db).resolve() if db else root / "gradebook.db"
     keep = sorted(p.relative_to(paths.RELEASE).as_posix() for p in (paths.RELEASE / paths.PACKAGE).glob("*.py"))
     keep.append("artifacts/best_model.npz")
     text = CONFIG.format(kit=str(paths.ROOT), root=str(root), assignment=paths.ASSIGNMENT,
-                         db=f"sqlite:///{root / 'gradebook.db'}", keep=keep)
+                         db=f"sqlite:///{db}", keep=keep)
     (root / "nbgrader_config.py").write_text(text)
 
 
@@ -83,7 +84,7 @@ def add_submission(root, submission):
         shutil.copytree(ws.root, dest)
     finally:
         shutil.rmtree(ws.root, ignore_errors=True)
-    _nbgrader(root, "db", "student", "add", ws.name, f"--first-name={ws.name}", "--last-name=")
+    _nbgrader(root, "db", "student", "add", ws.name, f"--last-name={ws.name}", "--first-name=")
     return ws.name
 
 

@@ -31,6 +31,31 @@ def verdict_outputs(verdict):
     return outputs
 
 
+def fill_cells(nb, verdicts, items):
+    """Put each verdict into its graded check cell of notebook `nb` (verdicts and items in the same order);
+    returns how many cells were filled."""
+    by_cell = {it.grade_id: v for it, v in zip(items, verdicts)}
+    filled = 0
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and grade_id in by_cell and cell.metadata["nbgrader"].get("grade"):
+            cell.outputs = verdict_outputs(by_cell[grade_id])
+            filled += 1
+    return filled
+
+
+def fill_notebook(path, verdicts, items):
+    """fill_cells on the notebook file at `path`, rewritten in place (unreadable notebooks are left alone)."""
+    import nbformat
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception:  # noqa: BLE001 - a student's broken notebook is still kept as it was
+        return 0
+    filled = fill_cells(nb, verdicts, items)
+    nbformat.write(nb, str(path))
+    return filled
+
+
 class KitVerdicts(NbGraderPreprocessor):
     """Replace the outputs of the notebook's graded check cells by the kit's verdicts (see module docstring)."""
 
@@ -45,13 +70,8 @@ class KitVerdicts(NbGraderPreprocessor):
         result = grade_submission(submitted, notebooks=[info["notebook"]])
         if result["error"]:
             self.log.error("%s: %s", info["student"], result["error"])
-        by_cell = {it.grade_id: v for it, v in zip(items([info["notebook"]]), result["verdicts"])}
-        filled = 0
-        for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if cell.cell_type == "code" and grade_id in by_cell and cell.metadata["nbgrader"].get("grade"):
-                cell.outputs = verdict_outputs(by_cell[grade_id])
-                filled += 1
+        verdicts = result["verdicts"]
+        filled = fill_cells(nb, verdicts, items([info["notebook"]]))
         self.log.info("kit verdicts for %s/%s: %d graded cells, %g of %g points", info["student"], info["notebook"],
-                      filled, sum(v.score for v in by_cell.values()), sum(v.points for v in by_cell.values()))
+                      filled, sum(v.score for v in verdicts), sum(v.points for v in verdicts))
         return nb, resources

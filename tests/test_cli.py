@@ -67,6 +67,10 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
     assert feedback.returncode == 0, feedback.stderr
     html = (out_dir / "feedback" / "partial" / paths.ASSIGNMENT / "FullyConnectedNets.html").read_text()
     assert "Score: 43.34 / 100.0" in html and "Score: 1.2 / 6.0" in html
+    assert "affine_backward  FAIL" in html and "likely mistake: dw divided by N" in html  # reasons reach feedback
+    assert (out_dir / "source" / paths.ASSIGNMENT / "FullyConnectedNets.ipynb").exists()  # Formgrader lists it
+    with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
+        assert gb.find_student("partial").last_name == "partial"  # not "None, None" in the Formgrader
 
 
 def test_regrading_keeps_manual_grades(tmp_path):

@@ -106,7 +106,7 @@ def test_canaries_before_and_after_the_attacks_keep_full_marks(batch):
 def test_nothing_outside_the_sandbox_changed(batch):
     assert batch["before"] == batch["after"]  # secrets, the grader's code and every submission's zip
     expected = {f"{n}.json" for n in batch["names"]} | {"grades.csv", "gradebook.db", "nbgrader_config.py"}
-    assert set(os.listdir(batch["out"])) - {"autograded"} == expected
+    assert set(os.listdir(batch["out"])) - {"autograded", "source"} == expected
     assert not [n for n in batch["new_tmp"] if hc.MARKER in n or n.startswith("big")]
     assert batch["connections"] == 0
 
