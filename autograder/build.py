@@ -186,6 +186,16 @@ When you are done, pack a submission with `python -m checks.pack` and upload the
 """
 
 
+KIT_ONLY = ("selenium", "pytest")  # the kit's own tests need them; a student's setup does not
+
+
+def student_requirements():
+    """The kit's requirements.txt without the packages only the kit's tests use."""
+    lines = (paths.ROOT / "requirements.txt").read_text().splitlines()
+    keep = [ln for ln in lines if ln.split("==")[0].strip().lower() not in KIT_ONLY and not ln.startswith("#")]
+    return "# What the notebooks and checks need, pinned (from the kit's requirements.txt).\n" + "\n".join(keep) + "\n"
+
+
 def build_release(release_root=paths.ROOT / "release"):
     """Generate release_root/<assignment>: notebooks, stripped package, utils, checks, default data."""
     release_root = Path(release_root)
@@ -203,7 +213,7 @@ def build_release(release_root=paths.ROOT / "release"):
     (target / "datasets").mkdir()
     for name in ("fashion_mnist_subset.npz", "README.md", "fetch_cifar10.py"):
         shutil.copy2(paths.ROOT / "datasets" / name, target / "datasets" / name)
-    shutil.copy2(paths.ROOT / "requirements.txt", target / "requirements.txt")
+    (target / "requirements.txt").write_text(student_requirements())
     (target / "README.md").write_text(RELEASE_README.format(assignment=paths.ASSIGNMENT))
     return target
 
