@@ -53,3 +53,47 @@ def test_uncorrected_adam_steps_are_the_stated_multiple_of_the_corrected_ones():
     assert round(ratio[0], 1) == 3.2 and round(ratio.max(), 1) == 6.6 and ratio.argmax() + 1 == 12
     assert round(ratio[-1], 1) == 5.0  # still 5x after 40 steps: beta2 = 0.999 forgets over ~1000 steps
     assert L.adam_bias_factor(5000) < 1.01
+
+
+@pytest.fixture(scope="module")
+def sub():
+    from utils.data import load_dataset
+    data = load_dataset()
+    return {"X_train": data["X_train"][:4000], "y_train": data["y_train"][:4000], "X_val": data["X_val"],
+            "y_val": data["y_val"]}
+
+
+def _make(scale=L.RACE_SCALE):
+    from nnkit.fc_net import FullyConnectedNet
+    return lambda: FullyConnectedNet([100] * 4, weight_scale=scale, seed=0)
+
+
+def test_the_race_init_lets_every_rule_leave_log_c_within_the_first_epoch(sub):
+    solvers = L.race(_make(), sub)
+    assert all(L.first_epoch_loss(s) < 1.0 for s in solvers.values())  # log 10 = 2.3 at the start
+    ratios = L.ratio_medians(solvers)
+    assert all(3e-4 < ratios[r] < 3.5e-3 for r in ("sgd", "sgd_momentum", "nesterov_momentum", "adam"))
+    assert all(5e-3 < ratios[r] < 2e-2 for r in ("adagrad", "rmsprop"))  # "about 1% per step"
+    slow = L.race(_make(5e-2), sub, rates={r: L.RACE_RATES[r] for r in ("sgd", "sgd_momentum")})
+    assert all(L.first_epoch_loss(s) > 1.8 for s in slow.values())  # the old scale: stuck near log C
+
+
+def test_decay_helps_momentum_at_a_large_rate_more_than_adam(sub):
+    runs = {label: L.schedule_race(_make(), sub, rule, lr, L.SCHEDULES) for label, (rule, lr) in L.SCHEDULE_RUNS.items()}
+    momentum, adam = runs["SGD + momentum, lr 0.1"], runs["Adam, lr 1e-3"]
+    const = momentum["constant"]
+    for name, s in momentum.items():
+        if name != "constant":
+            assert s.val_acc_history[-1] > const.val_acc_history[-1]
+            assert np.mean(s.loss_history[-40:]) < np.mean(const.loss_history[-40:])
+    assert L.decay_gain(momentum) >= 0.02 and abs(L.decay_gain(adam)) < 0.015
+
+
+def test_lbfgs_wins_on_the_full_batch_and_gives_up_on_minibatches():
+    from nnkit.fc_net import FullyConnectedNet
+    from utils.data import load_dataset
+    make = lambda: FullyConnectedNet([50], reg=1e-3, weight_scale=5e-2, dtype=np.float64, seed=0)  # noqa: E731
+    curves, messages = L.lbfgs_race(load_dataset(), optim, make)
+    full, mini = curves["L-BFGS, full batch"], curves["L-BFGS, minibatches of 50"]
+    assert full[-1] < curves["Adam, full batch"][-1] < curves["SGD + momentum, full batch"][-1]
+    assert len(mini) < 10 and mini[-1] > 1.0 and "CONVERGENCE" in messages["minibatches"]

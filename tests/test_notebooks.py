@@ -19,6 +19,11 @@ def test_reference_notebook_runs_top_to_bottom(tmp_path, name):
     assert "FAIL" not in text
     assert "3 layers: final training accuracy 1.00" in text and "5 layers: final training accuracy 1.00" in text
     assert (folder / "artifacts" / "best_model.npz").exists()
+    outputs = [(c.get("id"), o) for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    warnings = [cid for cid, o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+    assert warnings == [], f"cells writing to stderr (warnings): {warnings}"
+    reprs = [(cid, o["data"].get("text/plain", "")[:60]) for cid, o in outputs if o.get("output_type") == "execute_result"]
+    assert reprs == [], f"cells ending in a stray repr: {reprs}"
     print(f"{name}: {seconds:.1f} s")
 
 

@@ -38,7 +38,14 @@ def warmup(fraction=0.1, then=None):
     return schedule
 
 
-BY_NAME = {"constant": constant, "step": step, "exponential": exponential, "cosine": cosine, "warmup": warmup}
+def inverse_time(final=0.1):
+    """The lecture's 1/t decay, 1 / (1 + k t / T), with k chosen so the factor ends at `final`."""
+    k = 1 / final - 1
+    return lambda t, T: 1.0 / (1.0 + k * t / max(T, 1))
+
+
+BY_NAME = {"constant": constant, "step": step, "exponential": exponential, "cosine": cosine, "warmup": warmup,
+           "1/t": inverse_time}
 
 
 def get(schedule):
