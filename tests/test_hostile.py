@@ -207,3 +207,67 @@ def test_malformed_zips_get_a_result_with_a_reason(batch, name):
     else:  # one member is bad: it is skipped with its reason, the rest is graded
         reason, score = expect
         assert reason in result["output"] and result["score"] == score, result["output"]
+
+
+NBGRADER_ATTACK = '''
+def svm_loss(x, y):
+    import os
+    hits = []
+    for p in ("{db}", "{course}/nbgrader_config.py", "{course}/submitted/canary/nntrain/nnkit/layers.py", "{hidden}"):
+        try:
+            with open(p, "a") as f:
+                f.write("# owned")
+            hits.append(p)
+        except OSError:
+            pass
+    raise RuntimeError(f"PROBE wrote={{len(hits)}}")
+'''
+
+
+@pytest.mark.notebook
+def test_nbgrader_autograde_of_a_hostile_submission_is_contained(tmp_path):
+    """The nbgrader path runs student code through the same sandbox: the course's gradebook, config and the
+    other students' submissions stay untouched, and the attack costs only its own item."""
+    from autograder.nbgrader_course import setup_course
+    course = tmp_path / "course"
+    hostile = hc.reference_folder(tmp_path / "h", {"layers.py": hc.append_to(
+        "_reference_svm = svm_loss\n" + NBGRADER_ATTACK.format(db=course / "gradebook.db", course=course,
+                                                                 hidden=paths.HIDDEN_FIXTURES))})
+    canary = hc.reference_folder(tmp_path / "c")
+    import shutil
+    for folder in (hostile, canary):  # nbgrader grades notebooks: each student hands in the release notebook
+        shutil.copy(paths.RELEASE / "FullyConnectedNets.ipynb", folder / "FullyConnectedNets.ipynb")
+    setup_course(course, [hc._zip_folder(hostile, tmp_path / "mallory.zip"), hc._zip_folder(canary, tmp_path / "canary.zip")])
+    watched = [course / "gradebook.db", course / "nbgrader_config.py", paths.HIDDEN_FIXTURES,
+               course / "submitted" / "canary" / "nntrain" / "nnkit" / "layers.py"]
+    before = {p: _digest(p) for p in watched[1:]}
+    bin_dir = Path(sys.executable).parent
+    out = subprocess.run([str(bin_dir / "nbgrader"), "autograde", paths.ASSIGNMENT], cwd=course, capture_output=True,
+                         text=True, timeout=600, env={**os.environ, "PATH": f"{bin_dir}:/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert {p: _digest(p) for p in watched[1:]} == before
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        mallory = {g.name: g.score for g in gb.find_submission_notebook("FullyConnectedNets", paths.ASSIGNMENT,
+                                                                         "mallory").grades if g.cell_type == "code"}
+        assert mallory["fc-svm_loss"] == 0 and sum(mallory.values()) == hc.FULL - hc.SVM_POINTS
+        assert gb.find_submission(paths.ASSIGNMENT, "canary").code_score == hc.FULL
+    text = (course / "autograded" / "mallory" / paths.ASSIGNMENT / "FullyConnectedNets.ipynb").read_text()
+    assert "PROBE wrote=0" in text
+
+
+def test_the_gradescope_verb_contains_a_hostile_submission(tmp_path):
+    """Gradescope's entry point grades through the same sandbox (when the container allows bwrap)."""
+    ctx = hc.context(tmp_path / "out", tmp_path / "other.zip", 9, os.getpid())
+    folder = hc.reference_folder(tmp_path / "g", {"layers.py": hc.append_to(
+        "_reference_svm = svm_loss\n" + hc.PRELUDE + hc.ATTACKS["write_outside"].format(**ctx))})
+    (tmp_path / "out").mkdir()
+    results = tmp_path / "results" / "results.json"
+    out = subprocess.run([sys.executable, "-m", "autograder", "gradescope", str(folder), "--results", str(results)],
+                         cwd=paths.ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    import json
+    data = json.loads(results.read_text())
+    svm = next(t for t in data["tests"] if t["id"] == "fc.svm_loss")
+    assert "PROBE wrote=0" in svm["output"] and data["score"] == hc.FULL - hc.SVM_POINTS
+    assert data["extra_data"]["sandbox"] == "bwrap" and os.listdir(tmp_path / "out") == []
