@@ -55,12 +55,9 @@ def compute_fixtures(reference_dir=paths.REFERENCE_PACKAGE):
                     expected = calls.fixture_outputs(full)
                     entry = {"expected": expected, "mistakes": {}, "aux": calls.aux_outputs(full)}
                     for name, pkg in muts.items():
-                        try:
-                            with np.errstate(all="ignore"):
-                                outputs, _ = calls.call(sp, case.params, make_inputs(item, case), pkg)
-                            entry["mistakes"][name] = calls.fixture_outputs(outputs)
-                        except Exception:  # noqa: BLE001 - a mistake that crashes has no outputs to match
-                            pass
+                        outputs = _call_quietly(sp, case.params, make_inputs(item, case), pkg)
+                        if outputs is not None:  # a mistake that crashes has no outputs to match
+                            entry["mistakes"][name] = outputs
                     entry["mistakes"].update(generated_variants(item, case, ref, expected))
                     (hidden if case.name in hidden_names else public)[(item.id, case.name)] = entry
         finally:
@@ -86,14 +83,13 @@ def generated_variants(item, case, ref, expected):
         outputs = _call_quietly(sp, {**case.params, "reg": 0.0}, make_inputs(item, case), ref) or {}
         found["no_reg_loss"] = {k: v for k, v in outputs.items() if k == "loss"}
         found["no_reg_grads"] = {k: v for k, v in outputs.items() if k.startswith("grad.W")}
+    compared = item.outputs if item.kind == "function" else item.outputs[:1]  # update rules: next_w only
     for other in items():
         same_kind = other.kind == item.kind and (item.kind == "update_rule" or
                                                   (item.kind == "function" and other.outputs == item.outputs))
-        if other.id != item.id and same_kind and other.recipe in (item.recipe, "update_rule", "scores_labels",
-                                                                  "hinge_scores"):
+        if other.id != item.id and same_kind:
             outputs = _call_quietly(calls.spec(other), case.params, make_inputs(item, case), ref)
-            found[f"same_as:{other.id}"] = {k: v for k, v in (outputs or {}).items() if k in item.outputs[:1] + (
-                item.outputs if item.kind == "function" else ())}
+            found[f"same_as:{other.id}"] = {k: v for k, v in (outputs or {}).items() if k in compared}
     return {name: outputs for name, outputs in found.items()
             if outputs and not matches(outputs, expected, max(item.rtol, 1e-6), item.atol)}
 

@@ -59,11 +59,9 @@ def _grade_one(submission, limits, notebooks_dest, mode, on_verdict=None):
     try:
         result = grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode, on_verdict=on_verdict)
         if notebooks_dest and Path(notebooks_dest).is_dir():  # the Formgrader and feedback show the verdicts
-            from .cases import items
             from .nbgrader_hook import fill_notebook
             for nb in Path(notebooks_dest).glob("*.ipynb"):
-                verdicts = [v for v, it in zip(result["verdicts"], items()) if it.notebook == nb.stem]
-                fill_notebook(nb, verdicts, items([nb.stem]))
+                fill_notebook(nb, result["verdicts"])
         return result
     except Exception as exc:  # noqa: BLE001 - the batch goes on
         return {"name": submission_name(submission), "verdicts": [], "skipped": [], "sandbox": mode, "seconds": 0,
@@ -91,14 +89,14 @@ def grade(args):
     from .grade import grade_submission  # noqa: F401 - imported here so a broken grader fails before the batch
     from .report import read_results, results_path, summary_line, write_grades_csv, write_results
     from .run import Limits, SandboxUnavailable, default_mode, remove_stale
-    from .unpack import _safe, submission_name
+    from .unpack import submission_name
 
     for s in args.submissions:
         if not Path(s).exists():
             raise UsageError(f"{s}: no such file")
     names = [submission_name(s) for s in args.submissions]
-    safe = [_safe(n)[:200] for n in names]
-    dupes = sorted({n for n, f in zip(names, safe) if safe.count(f) > 1})
+    files = [results_path(args.out, n).name for n in names]
+    dupes = sorted({n for n, f in zip(names, files) if files.count(f) > 1})
     if dupes:
         raise UsageError(f"two submissions are both named {dupes[0]!r} (as a file name); rename one")
     if args.jobs < 1:

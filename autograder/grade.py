@@ -40,11 +40,11 @@ def grade_item(workspace_root, item, table, limits=Limits(), mode=None):
     verdict = Verdict(item.id, item.name, item.points)
     for case, out in zip(cases, outcomes):
         verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], out.outputs, out.error,
-                                        out.notes, hidden=case.name in hidden, inputs=out.inputs,
+                                        out.changed, hidden=case.name in hidden, inputs=out.inputs,
                                         params=case.params))
     verdict.collapse_common_error()
     first = outcomes[0] if outcomes else None
-    if first and first.outputs and first.numeric and not first.notes:  # a function that changes its inputs
+    if first and first.outputs and first.numeric and not first.changed:  # a function that changes its inputs
         # (or a model its parameters) makes the numeric gradient meaningless: no gradient check line then
         verdict.gradcheck = {k: rel_error(first.outputs[k], v) for k, v in first.numeric.items()
                              if k in first.outputs and first.outputs[k].shape == v.shape}

@@ -31,10 +31,11 @@ def verdict_outputs(verdict):
     return outputs
 
 
-def fill_cells(nb, verdicts, items):
-    """Put each verdict into its graded check cell of notebook `nb` (verdicts and items in the same order);
-    returns how many cells were filled."""
-    by_cell = {it.grade_id: v for it, v in zip(items, verdicts)}
+def fill_cells(nb, verdicts):
+    """Put each verdict into the graded check cell of notebook `nb` whose grade id is its item's; returns how
+    many cells were filled (verdicts of other notebooks find no cell)."""
+    from .bank.items import REGISTRY
+    by_cell = {REGISTRY[v.id].grade_id: v for v in verdicts if v.id in REGISTRY}
     filled = 0
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -44,14 +45,14 @@ def fill_cells(nb, verdicts, items):
     return filled
 
 
-def fill_notebook(path, verdicts, items):
+def fill_notebook(path, verdicts):
     """fill_cells on the notebook file at `path`, rewritten in place (unreadable notebooks are left alone)."""
     import nbformat
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception:  # noqa: BLE001 - a student's broken notebook is still kept as it was
         return 0
-    filled = fill_cells(nb, verdicts, items)
+    filled = fill_cells(nb, verdicts)
     nbformat.write(nb, str(path))
     return filled
 
@@ -62,7 +63,6 @@ class KitVerdicts(NbGraderPreprocessor):
     course_root = Unicode("", help="the nbgrader course folder (holds submitted/)").tag(config=True)
 
     def preprocess(self, nb, resources):
-        from .cases import items
         from .grade import grade_submission
         info = resources["nbgrader"]
         root = Path(self.course_root or Path(resources["metadata"]["path"]).parents[2])
@@ -71,7 +71,7 @@ class KitVerdicts(NbGraderPreprocessor):
         if result["error"]:
             self.log.error("%s: %s", info["student"], result["error"])
         verdicts = result["verdicts"]
-        filled = fill_cells(nb, verdicts, items([info["notebook"]]))
+        filled = fill_cells(nb, verdicts)
         self.log.info("kit verdicts for %s/%s: %d graded cells, %g of %g points", info["student"], info["notebook"],
                       filled, sum(v.score for v in verdicts), sum(v.points for v in verdicts))
         return nb, resources

@@ -42,8 +42,8 @@ def write_atomic(path, text):
 
 def results_path(out_dir, name):
     """out_dir/<name>.json, the name reduced to characters safe in a file name."""
-    from .unpack import _safe
-    return Path(out_dir) / f"{_safe(name)[:200]}.json"
+    from .unpack import safe_filename
+    return Path(out_dir) / f"{safe_filename(name)[:200]}.json"
 
 
 def write_results(out_dir, result, filename=None, extra=None):

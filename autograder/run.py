@@ -50,7 +50,7 @@ class Outcome:
     case: str
     outputs: dict = None
     error: str = None
-    notes: tuple = ()
+    changed: dict = field(default_factory=dict)  # calls.changed_inputs: inputs (or parameters) it changed
     numeric: dict = field(default_factory=dict)
     inputs: dict = field(default_factory=dict)  # the case's inputs, as this process made them
 
@@ -108,8 +108,10 @@ def can_drop_privileges():
         if os.geteuid() == 0:
             try:
                 binary, _ = sandbox.interpreter()
-                probe = subprocess.run([binary, "-I", "-c", "import sys"], capture_output=True, cwd="/",
-                                       user=NOBODY, group=NOBODY, extra_groups=[], env=sandbox.base_env())
+                site = str(sandbox.host_site())  # as the child does: -S, numpy's folder on its path
+                probe = subprocess.run([binary, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {site!r}); "
+                                        "import numpy"], capture_output=True, cwd="/", user=NOBODY, group=NOBODY,
+                                       extra_groups=[], env=sandbox.base_env())
                 ok = probe.returncode == 0
             except OSError:
                 ok = False
@@ -193,7 +195,7 @@ def _case_outcome(name, res, out, inputs, limits):
     outputs = {k: v for k, v in arrays.items() if not k.startswith("#")}
     numeric = {k[5:]: v for k, v in arrays.items() if k.startswith("#num|")}
     after = {k[7:]: v for k, v in arrays.items() if k.startswith("#after|")}
-    return Outcome(name, outputs=outputs, notes=tuple(calls.inplace_notes(inputs, after)), numeric=numeric)
+    return Outcome(name, outputs=outputs, changed=calls.changed_inputs(inputs, after), numeric=numeric)
 
 
 def _failure_reason(returncode, timed_out, overflow, importing, limits, stderr_tail, garbled=False):
@@ -207,16 +209,17 @@ def _failure_reason(returncode, timed_out, overflow, importing, limits, stderr_t
         return f"timed out after {limits.seconds:g} s (an infinite loop?)"
     lines = [ln for ln in stderr_tail.decode("utf-8", "replace").splitlines() if ln.strip()]
     tail = lines[-1][:300] if lines else ""
-    if returncode is not None and returncode < 0:
+    # killed by signal n: -n from subprocess, or 128 + n from bwrap, which reports its child's signal that way
+    signum = -returncode if returncode is not None and returncode < 0 else (
+        returncode - 128 if returncode is not None and returncode > 128 else None)
+    if signum is not None:
         try:
-            sig = signal.Signals(-returncode).name
+            sig = signal.Signals(signum).name
         except ValueError:
-            sig = f"signal {-returncode}"
+            sig = f"signal {signum}"
         why = {"SIGXCPU": f"used more than {limits.seconds:g} s of CPU", "SIGKILL": "was killed",
                "SIGSEGV": "crashed (segmentation fault)", "SIGXFSZ": "wrote too much output"}.get(sig, sig)
         return f"the process running it {why}"
-    if returncode is not None and returncode > 128 and "SIGXCPU" not in tail:  # bwrap reports a killed child so
-        return _failure_reason(-(returncode - 128), False, False, None, limits, b"")
     return f"the process running it exited with code {returncode}" + (f": {tail}" if tail else "")
 
 
@@ -225,7 +228,7 @@ def _command(mode, workspace, job_dir):
         args = [str(sandbox.BANK), str(sandbox.WS), str(sandbox.JOB), str(sandbox.SITE)]
         return sandbox.command(args, workspace, job_dir, paths.BANK.resolve(), CHILD)
     binary, _ = sandbox.interpreter()
-    site = str(sandbox.numpy_dirs()[0].parent)
+    site = str(sandbox.host_site())
     return [binary, "-I", "-S", "-B", str(CHILD), str(paths.BANK), str(workspace), str(job_dir), site]
 
 

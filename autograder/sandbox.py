@@ -44,6 +44,11 @@ def numpy_dirs():
     return [d for d in (pkg, pkg.parent / "numpy.libs") if d.is_dir()]
 
 
+def host_site():
+    """The folder holding numpy on the host: what an unsandboxed child puts on its path."""
+    return numpy_dirs()[0].parent
+
+
 def _system_binds():
     args = ["--ro-bind", "/usr", "/usr"]
     for path in SYSTEM_LINKS:

@@ -72,7 +72,7 @@ def unpack(submission, dest=None):
     submission = Path(submission)
     if not submission.exists():
         raise SubmissionError(f"{submission}: no such file or folder")
-    root = Path(tempfile.mkdtemp(prefix=f"ws-{_safe(submission_name(submission))[:40]}-", dir=dest))
+    root = Path(tempfile.mkdtemp(prefix=f"ws-{safe_filename(submission_name(submission))[:40]}-", dir=dest))
     os.chmod(root, 0o755)
     try:
         members, sources, sizes = _listing(submission)
@@ -90,7 +90,7 @@ def unpack(submission, dest=None):
     return Workspace(submission_name(submission), root, skipped)
 
 
-def _safe(name):
+def safe_filename(name):
     """name with anything but letters, digits and ._-@+ replaced by _ (for file names the grader makes)."""
     return "".join(c if c.isascii() and (c.isalnum() or c in "._-@+") else "_" for c in name)
 

@@ -44,7 +44,7 @@ def call(spec, params, inputs, package="nnkit"):
     Returns:
         outputs: dict name -> numpy array (float64 where numeric).
         after: dict input name -> that input as it was right after the call; `inputs` itself is restored to
-            the values it had before, so inplace_notes(inputs, after) says what the call modified in place.
+            the values it had before, so changed_inputs(inputs, after) says what the call modified in place.
             The grader makes that comparison in its own process, never in the student's.
     """
     kept = {k: np.array(v, copy=True) for k, v in inputs.items()}
@@ -77,16 +77,17 @@ def call(spec, params, inputs, package="nnkit"):
     return outputs, after
 
 
-def inplace_notes(before, after):
-    """One line per input that `after` (from call()) shows changed, or could not report, vs `before`."""
-    notes = []
+def changed_inputs(before, after):
+    """{input name: "changed" or "missing"} for the inputs that `after` (from call()) shows changed, or could
+    not report, vs `before` ("param.<name>" entries are a model's parameters after loss())."""
+    found = {}
     for k, v in before.items():
         got = after.get(k)
         if got is None:
-            notes.append(f"its input {k} could not be read back after the call")
+            found[k] = "missing"
         elif got.shape != v.shape or got.dtype != v.dtype or not np.array_equal(got, v, equal_nan=v.dtype.kind in "fc"):
-            notes.append(f"modified its input {k} in place (work on a copy or build a new array)")
-    return notes
+            found[k] = "changed"
+    return found
 
 
 RANDOM_DRAWS = (".draw", ".again", ".other")

@@ -46,20 +46,21 @@ def run_in_kernel(item, cases, table, package="nnkit", gradient=True, hidden=())
     """
     verdict = Verdict(item.id, item.name, item.points)
     sp = calls.spec(item)
-    for case in cases:
+    first_changed = {}
+    for k, case in enumerate(cases):
         inputs = make_inputs(item, case)
-        got, error, notes = None, None, []
+        got, error, changed = None, None, {}
         try:
             got, after = calls.call(sp, case.params, inputs, package)
-            notes = calls.inplace_notes(inputs, after)
+            changed = calls.changed_inputs(inputs, after)
         except Exception as exc:  # noqa: BLE001 - any failure of student code is a verdict, not a crash
             error = short_error(exc)
-        verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], got, error, notes,
+        first_changed = changed if k == 0 else first_changed
+        verdict.cases.append(judge_case(item, case.name, table[(item.id, case.name)], got, error, changed,
                                         hidden=case.name in hidden, inputs=inputs, params=case.params))
     verdict.collapse_common_error()
-    first = verdict.cases[0] if verdict.cases else None
-    changed = first is not None and (first.notes or any("self.params" in p for p in first.problems))
-    if gradient and item.kind in GRADIENT_KINDS and cases and not verdict.error and not changed:
+    # a function that changes its inputs (or a model its parameters) makes the numeric gradient meaningless
+    if gradient and item.kind in GRADIENT_KINDS and cases and not verdict.error and not first_changed:
         verdict.gradcheck = gradient_errors(item, cases[0], package)
     return verdict
 

@@ -3,9 +3,11 @@ from .compare import CaseResult, compare_case
 from .explain import explain
 
 PARAM_CHANGED = "loss() changed self.params{keys}; it must leave the parameters unchanged (build new arrays)"
+IN_PLACE = "modified its input {key} in place (work on a copy or build a new array)"
+UNREADABLE = "its input {key} could not be read back after the call"
 
 
-def judge_case(item, case, fixture, got=None, error=None, notes=(), hidden=False, inputs=None, params=None):
+def judge_case(item, case, fixture, got=None, error=None, changed=None, hidden=False, inputs=None, params=None):
     """Verdict on one case.
 
     Args:
@@ -14,8 +16,8 @@ def judge_case(item, case, fixture, got=None, error=None, notes=(), hidden=False
         fixture: {"expected": {out: arr}, "mistakes": {name: {out: arr}}} for this case.
         got: the student's outputs (None when the call failed).
         error: one line saying why the call failed, or None.
-        notes: from calls.inplace_notes: inputs changed in place (a cost on the item, see verdict.py) and
-            model parameters changed by loss() (the case fails).
+        changed: from calls.changed_inputs: inputs changed in place (a cost on the item, see verdict.py) and
+            model parameters ("param.<name>") changed by loss() (the case fails).
         hidden: whether the case is hidden (its details are not shown).
         inputs: the case's input arrays, for diagnoses (None: no diagnosis needs them).
         params: the case's params (model_init items judge draws against the nominal weight_scale).
@@ -30,14 +32,12 @@ def judge_case(item, case, fixture, got=None, error=None, notes=(), hidden=False
         from .init_check import judge_init
         result.problems.extend(judge_init(params or {}, got))
         result.passed = not result.problems
-    changed = []
-    for note in notes:
-        if "input param." in note:
-            changed.append(note.split("input param.", 1)[1].split(" ", 1)[0])
-        else:
-            result.notes.append(note)
-    if changed:
-        result.problems.append(PARAM_CHANGED.format(keys=", ".join(f"[{k!r}]" for k in changed)))
+    params_changed = [k[len("param."):] for k in (changed or {}) if k.startswith("param.")]
+    for k, how in (changed or {}).items():
+        if not k.startswith("param."):
+            result.notes.append(IN_PLACE.format(key=k) if how == "changed" else UNREADABLE.format(key=k))
+    if params_changed:
+        result.problems.append(PARAM_CHANGED.format(keys=", ".join(f"[{k!r}]" for k in params_changed)))
         result.passed = False
     if not result.passed:
         explain(result, item, got, fixture.get("mistakes", {}), inputs, fixture["expected"], fixture.get("aux"))
