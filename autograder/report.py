@@ -92,12 +92,15 @@ def summary_line(result, width=14):
     errors = [v.error for v in result["verdicts"] if v.error]
     missing = sum(e.startswith("not implemented") for e in errors)
     others = [e for e in errors if not e.startswith("not implemented")]
+    wrong = [v.name for v in result["verdicts"] if not v.error and v.score < v.points]
     reasons = []
     if missing:
         reasons.append(f"{missing} items not implemented")
     for e in dict.fromkeys(others):  # distinct, in item order
         n = others.count(e)
         reasons.append(e + (f"; its {n} items scored 0" if n > 1 else ""))
+    if wrong:  # items that ran but lost points: their reasons are in the report
+        reasons.append(f"lost points in {', '.join(wrong)}")
     if reasons:
         line += "   " + " | ".join(reasons[:3]) + (" | ..." if len(reasons) > 3 else "")
     return line

@@ -47,6 +47,8 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
     out = run("grade", str(SAMPLES / "partial.zip"), str(SAMPLES / "reference.zip"), "--out", str(out_dir),
               "--quiet")
     assert out.returncode == 0, out.stderr
+    partial = next(ln for ln in out.stdout.splitlines() if ln.startswith("partial"))
+    assert "lost points in affine_backward, softmax_loss, net_loss, adam" in partial  # every such item is named
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
         sub = gb.find_submission(paths.ASSIGNMENT, "partial")
