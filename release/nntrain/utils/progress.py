@@ -8,4 +8,4 @@ from tqdm.std import tqdm
 def progress_bar(iterable=None, total=None, desc=None, disable=False, leave=True):
     """A text tqdm bar over `iterable` (or `total` manual steps) labelled `desc`; `disable` hides it."""
     return tqdm(iterable, total=total, desc=desc, disable=disable, leave=leave, file=sys.stdout, ncols=90,
-                mininterval=0.5)
+                mininterval=2.0)  # few redraws: an exported notebook keeps each one as a line
