@@ -1,5 +1,5 @@
 """All cases of an item, public then hidden, and which are hidden."""
-from .bank import fc_items  # noqa: F401  (registers items)
+from .bank import catalog  # noqa: F401  (registers items)
 from .bank.items import REGISTRY
 from .hidden import HIDDEN
 

@@ -1,5 +1,5 @@
-"""Hidden cases: other shapes and seeds for every item; never shipped to students (see release build)."""
-from .bank.items import Case
+"""Hidden cases of the FullyConnectedNets notebook's items (see __init__.py)."""
+from ..bank.items import Case
 
 HIDDEN = {
     "fc.affine_forward": (Case("h1", seed=101, x=(10, 2, 3), w=(6, 5)), Case("h2", seed=102, x=(3, 50), w=(50, 1))),

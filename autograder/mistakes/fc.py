@@ -1,37 +1,6 @@
-"""Known mistakes: realistic wrong versions of each graded function, as patches on the reference source.
+"""Known mistakes of the FullyConnectedNets notebook's items (see __init__.py)."""
+from . import F, L, M, O
 
-A Mistake replaces one exact snippet of a reference module with the wrong code. The build runs each one to
-record its outputs (so the grader can name the mistake when a student's output matches), and the tests grade
-each as a submission to prove it loses points and gets its hint (the hint text lives in the bank item).
-"""
-import shutil
-from dataclasses import dataclass
-from pathlib import Path
-
-
-@dataclass(frozen=True)
-class Mistake:
-    item: str   # item id
-    name: str   # key of the hint in the item's mistakes
-    file: str   # module file inside the package
-    old: str    # exact reference snippet
-    new: str    # its wrong replacement
-
-    def apply(self, package_dir):
-        """Patch the module in package_dir (a copy of the reference package) in place."""
-        path = Path(package_dir) / self.file
-        text = path.read_text()
-        if text.count(self.old) != 1:
-            raise ValueError(f"mistake {self.item}/{self.name}: snippet found {text.count(self.old)} times in "
-                             f"{self.file}; expected once:\n{self.old}")
-        path.write_text(text.replace(self.old, self.new))
-
-
-def M(item, name, file, old, new):
-    return Mistake(item, name, file, old, new)
-
-
-L, O, F = "layers.py", "optim.py", "fc_net.py"
 MISTAKES = (
     M("fc.affine_forward", "forgot_bias", L, "out = x.reshape(N, D) @ w + b", "out = x.reshape(N, D) @ w"),
     M("fc.affine_forward", "flattened_wrong_order", L, "out = x.reshape(N, D) @ w + b",
@@ -142,14 +111,3 @@ MISTAKES = (
 )
 
 
-def for_item(item_id):
-    """The mistakes of one item."""
-    return [m for m in MISTAKES if m.item == item_id]
-
-
-def mutant_package(reference_dir, mistake, dest, name="nnkit"):
-    """Copy the reference package to dest/name and apply `mistake`; returns dest/name."""
-    target = Path(dest) / name
-    shutil.copytree(reference_dir, target, ignore=shutil.ignore_patterns("__pycache__"))
-    mistake.apply(target)
-    return target

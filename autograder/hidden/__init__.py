@@ -1,0 +1,7 @@
+"""Hidden cases: other shapes and seeds for every item; never shipped to students (see release build).
+
+One module per notebook (fc.py, bn.py, ...) holds that notebook's HIDDEN {item id: cases}.
+"""
+from . import bn, fc
+
+HIDDEN = {**fc.HIDDEN, **bn.HIDDEN}
