@@ -66,7 +66,8 @@ def compute_fixtures(reference_dir=paths.REFERENCE_PACKAGE):
 
 
 def generated_variants(item, case, ref, expected):
-    """{variant name: outputs} of the reference with one config entry left out ("ignores:beta1") and of the
+    """{variant name: outputs} of the reference with one config entry left out ("ignores:beta1"), one entry of
+    a state dict left out ("ignores:bn_param.eps"), two inputs swapped ("swapped:gamma,beta"), and of the
     other graded functions of the same kind on the same inputs ("same_as:optim.sgd_momentum"), keeping only
     those that differ from the right answer (see explain.py for their hints)."""
     from .bank.compare import matches
@@ -79,6 +80,16 @@ def generated_variants(item, case, ref, expected):
             reduced = {k: v for k, v in make_inputs(item, case).items() if k not in group}
             name = "ignores:" + ",".join(k[len("config."):] for k in group)
             found[name] = _call_quietly(sp, case.params, reduced, ref)
+    if item.state_arg:  # a function with a state dict: each setting in it left out (the default used instead)
+        for key in case.params.get("state", {}):
+            if key != "mode":
+                state = {k: v for k, v in case.params["state"].items() if k != key}
+                found[f"ignores:{item.state_arg}.{key}"] = _call_quietly(sp, {**case.params, "state": state},
+                                                                          make_inputs(item, case), ref)
+    inputs = make_inputs(item, case)
+    if item.kind == "function" and "gamma" in inputs and "beta" in inputs:
+        found["swapped:gamma,beta"] = _call_quietly(sp, case.params, {**inputs, "gamma": inputs["beta"],
+                                                                      "beta": inputs["gamma"]}, ref)
     if item.kind == "model_loss" and case.params.get("reg"):
         outputs = _call_quietly(sp, {**case.params, "reg": 0.0}, make_inputs(item, case), ref) or {}
         found["no_reg_loss"] = {k: v for k, v in outputs.items() if k == "loss"}

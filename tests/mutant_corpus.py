@@ -15,6 +15,8 @@ from autograder.mistakes import MISTAKES, M  # noqa: E402
 
 L, O, F = "layers.py", "optim.py", "fc_net.py"
 LR = 'config["learning_rate"]'
+BN_GRAPH_GRADS = ("    dbeta = dout.sum(axis=0)\n    dgamma = (dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n"
+                  "    dxc = dx_hat / std")
 
 UNRECORDED = (
     # affine_forward
@@ -103,6 +105,38 @@ UNRECORDED = (
       "    m_hat = m / (1 - b1 ** t)\n    v_hat = v / (1 - b2 ** t)\n",
       "    m_new = b1 * m + (1 - b1) * dw\n    v_new = b2 * v + (1 - b2) * dw ** 2\n"
       "    m_hat = m_new / (1 - b1 ** t)\n    v_hat = v_new / (1 - b2 ** t)\n"),
+    # batchnorm_forward
+    M("bn.batchnorm_forward", "gamma_beta_swapped", L, "    out = gamma * x_hat + beta\n    cache = (x_hat, xc, std, gamma)",
+      "    out = beta * x_hat + gamma\n    cache = (x_hat, xc, std, gamma)"),
+    M("bn.batchnorm_forward", "default_eps_hard_coded", L, "        std = np.sqrt(var + eps)\n",
+      "        std = np.sqrt(var + 1e-5)\n"),
+    # batchnorm_backward
+    M("bn.batchnorm_backward", "dbeta_mean", L, BN_GRAPH_GRADS, BN_GRAPH_GRADS.replace("dbeta = dout.sum(axis=0)", "dbeta = dout.mean(axis=0)")),
+    M("bn.batchnorm_backward", "dvar_factor_2_missing", L, "2.0 * xc * dvar / N", "xc * dvar / N"),
+    # batchnorm_backward_alt
+    M("bn.batchnorm_backward_alt", "sign_of_mean_term", L, "(N * dout - dbeta - x_hat * dgamma)",
+      "(N * dout + dbeta - x_hat * dgamma)"),
+    M("bn.batchnorm_backward_alt", "gamma_squared", L, "    dx = gamma / (N * std) * (N * dout - dbeta - x_hat * dgamma)\n",
+      "    dx = gamma ** 2 / (N * std) * (N * dout - dbeta - x_hat * dgamma)\n"),
+    # layernorm_forward
+    M("bn.layernorm_forward", "no_shift", L, "    out = gamma * x_hat + beta\n    cache = (x_hat, std, gamma)",
+      "    out = gamma * x_hat\n    cache = (x_hat, std, gamma)"),
+    M("bn.layernorm_forward", "not_centred", L, "    std = np.sqrt((xc ** 2).mean(axis=1, keepdims=True) + eps)\n"
+      "    x_hat = xc / std\n", "    std = np.sqrt((xc ** 2).mean(axis=1, keepdims=True) + eps)\n    x_hat = x / std\n"),
+    # layernorm_backward
+    M("bn.layernorm_backward", "dgamma_without_x_hat", L, "    dgamma = (dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n    dx = (",
+      "    dgamma = dout.sum(axis=0)\n    dx_hat = dout * gamma\n    dx = ("),
+    M("bn.layernorm_backward", "gamma_forgotten", L, "    dx_hat = dout * gamma\n    dx = (", "    dx_hat = dout\n    dx = ("),
+    M("bn.layernorm_backward", "batch_axis", L,
+      "    dx = (dx_hat - dx_hat.mean(axis=1, keepdims=True)\n          - x_hat * (dx_hat * x_hat).mean(axis=1, keepdims=True)) / std\n",
+      "    dx = (dx_hat - dx_hat.mean(axis=0, keepdims=True)\n          - x_hat * (dx_hat * x_hat).mean(axis=0, keepdims=True)) / std\n"),
+    # net_with_norm
+    M("bn.net_with_norm", "gamma_grad_sign", L, "    dgamma = (dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n    dxc",
+      "    dgamma = -(dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n    dxc"),
+    M("bn.net_with_norm", "momentum_reversed", L, "        running_mean = momentum * running_mean + (1 - momentum) * mean\n",
+      "        running_mean = (1 - momentum) * running_mean + momentum * mean\n"),
+    M("bn.net_with_norm", "layernorm_over_batch", L, "    mean = x.mean(axis=1, keepdims=True)\n    xc = x - mean\n",
+      "    mean = x.mean(axis=0, keepdims=True)\n    xc = x - mean\n"),
 )
 
 ALL = tuple(MISTAKES) + UNRECORDED

@@ -80,18 +80,57 @@ def plot_series(series, xlabel, ylabel, title="", logy=False, reference=None):
     return fig
 
 
-def plot_sweep(results, xlabel, ylabel, title=""):
-    """Lines of a sweep from sweeps.weight_scale_sweep (log x axis); diverged runs drawn as red crosses on
-    the x axis, labelled "diverged"."""
+def plot_sweep(results, xlabel, ylabel, title="", x="scales", y="accuracy"):
+    """Lines of a sweep ({label: {x: values, y: accuracies, "diverged": bool array}}, as from
+    sweeps.weight_scale_sweep) on a log x axis; diverged runs drawn as red crosses on the x axis, labelled
+    "diverged"."""
     fig, ax = plt.subplots(figsize=(7, 4))
     for label, r in results.items():
-        line, = ax.plot(r["scales"], r["accuracy"], marker="o", label=label)
+        line, = ax.plot(r[x], r[y], marker="o", label=label)
         if r["diverged"].any():
-            ax.scatter(r["scales"][r["diverged"]], np.zeros(r["diverged"].sum()), marker="x", s=70,
+            ax.scatter(r[x][r["diverged"]], np.zeros(r["diverged"].sum()), marker="x", s=70,
                        color=line.get_color(), label=f"{label}: diverged")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xscale="log")
     ax.set_ylim(bottom=-0.05)
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_graph(nodes, edges, title=""):
+    """A computation graph: nodes {name: (x, y, label)} drawn as boxes, edges [(from, to)] as arrows."""
+    fig, ax = plt.subplots(figsize=(11, 3.2))
+    boxes = {name: ax.text(x, y, label, ha="center", va="center", fontsize=11, zorder=3,
+                           bbox={"boxstyle": "round,pad=0.4", "fc": "#e8f0fb", "ec": "#4a78b5"})
+             for name, (x, y, label) in nodes.items()}
+    fig.canvas.draw()  # lays the boxes out, so arrows can end at their edges
+    for a, b in edges:
+        ax.annotate("", xy=nodes[b][:2], xytext=nodes[a][:2], zorder=2,
+                    arrowprops={"arrowstyle": "-|>", "color": "0.3", "patchA": boxes[a].get_bbox_patch(),
+                                "patchB": boxes[b].get_bbox_patch(), "shrinkA": 2, "shrinkB": 2})
+    xs = [n[0] for n in nodes.values()]
+    ys = [n[1] for n in nodes.values()]
+    ax.set(xlim=(min(xs) - 0.6, max(xs) + 0.6), ylim=(min(ys) - 0.7, max(ys) + 0.7), title=title)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def plot_boundaries(panels, step_degrees=3.0):
+    """Side-by-side 2-D datasets with a linear classifier's boundary and the boundaries of the same weights
+    rotated by +-step_degrees: panels {title: (X (N, 2), y (N,), w (2,), b)}."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5))
+    for ax, (title, (X, y, w, b)) in zip(np.atleast_1d(axes), panels.items()):
+        ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=8, alpha=0.7)
+        lim = np.array([X.min(axis=0) - 1, X.max(axis=0) + 1])
+        for angle, style in ((0.0, "k-"), (step_degrees, "k--"), (-step_degrees, "k:")):
+            a = np.deg2rad(angle)
+            wr = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) @ w
+            xs = np.linspace(lim[0, 0], lim[1, 0], 50)
+            ax.plot(xs, -(wr[0] * xs + b) / wr[1], style, linewidth=1,
+                    label="boundary" if angle == 0 else f"weights rotated {angle:+.0f}°")
+        ax.set(xlim=lim[:, 0], ylim=lim[:, 1], title=title, xlabel="feature 1", ylabel="feature 2")
+        ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
 

@@ -1,8 +1,9 @@
 """Name the likely mistake behind a wrong output: a recorded mistake, a generated variant, or a diagnosis.
 
-Recorded mistakes are realistic wrong versions kept in autograder/mistakes.py; the build stores their outputs
+Recorded mistakes are realistic wrong versions kept in autograder/mistakes/; the build stores their outputs
 on every case. Generated variants are the reference run with one hyperparameter or piece of state left out
-("ignores:beta1") or another graded function run on the same inputs ("same_as:optim.sgd_momentum"). When
+("ignores:beta1", "ignores:bn_param.eps"), two inputs swapped ("swapped:gamma,beta"), or another graded
+function run on the same inputs ("same_as:optim.sgd_momentum"). When
 none matches, diagnose.py looks for a relation between the wrong output and the right one.
 """
 from .compare import matches
@@ -13,6 +14,12 @@ STATE = ("velocity", "cache", "m", "v", "t")
 
 def variant_hint(name):
     """The hint for a generated variant's name, or None for a recorded mistake's name."""
+    if name.startswith("ignores:") and "." in name:
+        owner, key = name.split(":", 1)[1].split(".", 1)
+        return f"matches ignoring {owner}['{key}'] (a default used instead of the value given): read it from {owner}"
+    if name.startswith("swapped:"):
+        a, b = name.split(":", 1)[1].split(",")
+        return f"matches {a} and {b} swapped: check which one scales and which one shifts"
     if name.startswith("ignores:"):
         keys = name.split(":", 1)[1].split(",")
         state = [k for k in keys if k in STATE]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 IN_PLACE_COST = 0.25
+GRADCHECK_WRONG = 1e-3  # a relative error above this between analytic and numeric gradients: the backward is wrong
 # Problem lines that say something differs without saying why.
 UNNAMED = re.compile(r"( wrong, worst relative error |values are NaN/inf, first|^\S+: shape \([\d, ]*\), expected "
                      r"\([\d, ]*\)$)")
@@ -139,7 +140,7 @@ class Verdict:
         for note in self.notes:
             lines.append(f"  note: {note}")
         for name, err in self.gradcheck.items():
-            ok = "ok" if err < 1e-6 else "your backward does not match your forward" if err > 1e-3 else "borderline"
+            ok = "ok" if err < 1e-6 else "your backward does not match your forward" if err > GRADCHECK_WRONG else "borderline"
             lines.append(f"  numeric gradient check: {name} relative error {err:.1e} ({ok})")
         return "\n".join(lines)
 
@@ -154,8 +155,9 @@ class Verdict:
 
     def names_a_reason(self):
         """True when the verdict says why points were lost, beyond "this output differs" (a recorded or
-        diagnosed mistake, an exception with its line, a dtype, an in-place change, a failing layer...)."""
-        if self.error or self.notes or self.in_place:
+        diagnosed mistake, an exception with its line, a dtype, an in-place change, a failing layer, a gradient
+        that disagrees with the numeric gradient of the student's own forward: the bug is in that backward)."""
+        if self.error or self.notes or self.in_place or any(e > GRADCHECK_WRONG for e in self.gradcheck.values()):
             return True
         failed = [c for c in self.cases if not c.passed]
         return any(c.hint or any(not UNNAMED.search(p) for p in c.problems) for c in failed)

@@ -19,7 +19,8 @@ class StudentError(Exception):
 
 def spec(item):
     """The JSON-able part of an Item that calls need (what a child process is sent)."""
-    return {"function": item.function, "kind": item.kind, "returns": list(item.returns), "forward": item.forward}
+    return {"function": item.function, "kind": item.kind, "returns": list(item.returns), "forward": item.forward,
+            "state_arg": item.state_arg, "state_out": list(item.state_out)}
 
 
 def load(package, dotted):
@@ -50,12 +51,17 @@ def call(spec, params, inputs, package="nnkit"):
     kept = {k: np.array(v, copy=True) for k, v in inputs.items()}
     kind = spec["kind"]
     fn = load(package, spec["function"])
-    if kind == "function":
-        outputs = _name_results(spec, fn(**inputs))
+    if kind == "function" and "expect_error" in params:
+        outputs = _expect_error(fn, _arguments(spec, params, inputs), params["expect_error"])
+    elif kind == "function":
+        args = _arguments(spec, params, inputs)
+        outputs = _name_results(spec, fn(**args))
+        outputs.update(_state_outputs(spec, args))
     elif kind == "backward":
         forward = load(package, spec["forward"])
         fwd_in = {k: v for k, v in inputs.items() if k != "dout"}
-        fwd_out, cache = forward(**fwd_in)
+        fwd_out, cache = forward(**_arguments(spec, params, fwd_in))
+        fwd_in = {k: v for k, v in fwd_in.items() if not k.startswith(STATE)}
         reshaped = _cached_reshaped(cache, fwd_in)
         outputs = _name_results(spec, fn(inputs["dout"], cache))
         if np.asarray(fwd_out).dtype.kind in "biuf":  # to tell a wrong forward from a wrong backward
@@ -121,8 +127,8 @@ def numeric_gradients(spec, params, inputs, package="nnkit"):
             arg = name[1:] if name and name.startswith("d") else None
             if arg in fwd_in:
                 grads[name] = eval_numerical_gradient_array(
-                    lambda v, arg=arg: forward(**{**_copies(fwd_in), arg: v.copy()})[0], fwd_in[arg].copy(),
-                    inputs["dout"])
+                    lambda v, arg=arg: forward(**_arguments(spec, params, {**_copies(fwd_in), arg: v.copy()}))[0],
+                    fwd_in[arg].copy(), inputs["dout"])
         return grads
     if kind == "function" and spec["returns"][:2] == ["loss", "dx"]:
         fn = load(package, spec["function"])
@@ -150,6 +156,44 @@ def _cached_reshaped(cache, fwd_inputs):
                 found[name] = a.shape
                 break
     return found
+
+
+STATE = "state."  # inputs that go into the state dict a function reads and writes (bn_param's running_mean)
+
+
+def _arguments(spec, params, inputs):
+    """Keyword arguments of one call: the plain inputs, plus for a function with state (spec["state_arg"],
+    e.g. bn_param) a fresh dict of the case's params["state"] entries and copies of the "state.<key>" inputs
+    (the function may write into it; its copies keep the case's inputs unchanged)."""
+    args = {k: v for k, v in inputs.items() if not k.startswith(STATE)}
+    if spec.get("state_arg"):
+        state = dict(params.get("state", {}))
+        state.update({k[len(STATE):]: np.array(v, copy=True) for k, v in inputs.items() if k.startswith(STATE)})
+        args[spec["state_arg"]] = state
+    return args
+
+
+def _state_outputs(spec, args):
+    """{"<state_arg>.<key>": array} for the keys the function must have written into its state dict."""
+    outputs = {}
+    for key in spec.get("state_out") or ():
+        state = args[spec["state_arg"]]
+        if key not in state:
+            raise StudentError(f"{spec['state_arg']} has no {key!r} after the call; write it back into "
+                               f"{spec['state_arg']}")
+        outputs[f"{spec['state_arg']}.{key}"] = _as_array(f"{spec['state_arg']}[{key!r}]", state[key])
+    return outputs
+
+
+def _expect_error(fn, args, expected):
+    """Outputs of a call that must raise: expected {"type": exception class name, "names": text the message
+    must contain}. "error.raised" is 1 when that type was raised, "error.names_it" when its message names it."""
+    try:
+        fn(**args)
+    except Exception as exc:  # noqa: BLE001 - which exception, and its message, are the outputs
+        raised = type(exc).__name__ == expected["type"]
+        return {"error.raised": np.array(int(raised)), "error.names_it": np.array(int(raised and expected["names"] in str(exc)))}
+    return {"error.raised": np.array(0), "error.names_it": np.array(0)}
 
 
 def _copies(arrays):
@@ -227,6 +271,9 @@ def _build_model(cls, params, inputs):
 def _model_loss(cls, params, inputs):
     model = _build_model(cls, params, inputs)
     given = dict(model.params)
+    if "X_warm" in inputs:  # training steps' forward passes first: normalization layers update their state
+        for X_warm, y_warm in zip(inputs["X_warm"], inputs["y_warm"]):
+            model.loss(X_warm, y_warm)
     if "y" not in inputs:
         outputs = {"scores": _as_array("scores", model.loss(inputs["X"]))}
         outputs["#params"] = {f"param.{k}": np.asarray(model.params.get(k)) for k in given}

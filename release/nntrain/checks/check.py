@@ -11,7 +11,7 @@ from . import calls, fixtures, items
 from .evaluate import judge_case
 from .recipes import make_inputs
 from .verdict import Verdict
-from . import fc_items  # noqa: F401  (registers the FullyConnectedNets items)
+from . import catalog  # noqa: F401  (registers every notebook's items)
 
 GRADIENT_KINDS = ("backward", "model_loss", "function")
 

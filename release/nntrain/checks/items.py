@@ -38,6 +38,9 @@ class Item:
     boundary: what the contract says at x == 0, for the diagnosis of outputs wrong only there.
     uses: ids of the items whose functions this one calls (a model uses its layers), so a failure there is
         named here too.
+    state_arg: the argument that is a dict the function reads and writes (batchnorm's bn_param), or None;
+        a case's params["state"] gives its plain entries, "state.<key>" inputs its arrays.
+    state_out: keys of that dict the function must leave there; compared as outputs "<state_arg>.<key>".
     """
     id: str
     points: float
@@ -54,6 +57,8 @@ class Item:
     hidden: int = 0
     boundary: str = None
     uses: tuple = ()
+    state_arg: str = None
+    state_out: tuple = ()
 
     @property
     def grade_id(self):

@@ -14,10 +14,13 @@ def recipe(fn):
     return fn
 
 
+CALL_PARAMS = ("state", "expect_error")  # params for the call (see calls.py), not for the recipe
+
+
 def make_inputs(item, case):
     """Input arrays of `case` for `item` (a fresh dict each call)."""
     rng = np.random.default_rng(case.seed)
-    return RECIPES[item.recipe](rng, **case.params)
+    return RECIPES[item.recipe](rng, **{k: v for k, v in case.params.items() if k not in CALL_PARAMS})
 
 
 def _away_from_zero(rng, shape, gap=1e-2):
@@ -95,15 +98,44 @@ def update_rule(rng, w, steps=1, state=(), dead=0, grad_scale=1.0, **hyper):
 
 
 @recipe
-def model(rng, hidden_dims, input_dim, num_classes, N, weight_scale=1.0, reg=0.0, labels=True):
-    """Inputs X (N, input_dim), labels y and parameters param.W1.. param.bL of a FullyConnectedNet."""
+def model(rng, hidden_dims, input_dim, num_classes, N, weight_scale=1.0, reg=0.0, labels=True, normalization=None,
+          warm_steps=0, shift=0.0):
+    """Inputs X (N, input_dim), labels y and parameters param.W1.. param.bL of a FullyConnectedNet.
+
+    With normalization also param.gamma1.. and param.beta1.. (around 1 and 0); warm_steps > 0 adds X_warm
+    (warm_steps, N, input_dim) and y_warm, minibatches the model trains on (forward only) before the graded
+    call, so that batch norm's running statistics are not the initial ones; shift offsets X (a mean that
+    normalization removes).
+    """
     dims = [input_dim] + list(hidden_dims) + [num_classes]
-    inputs = {"X": rng.standard_normal((N, input_dim))}
+    inputs = {"X": shift + rng.standard_normal((N, input_dim))}
     if labels:
         inputs["y"] = rng.integers(0, num_classes, size=N)
     for i in range(1, len(dims)):
         inputs[f"param.W{i}"] = weight_scale * rng.standard_normal((dims[i - 1], dims[i])) / np.sqrt(dims[i - 1])
         inputs[f"param.b{i}"] = 0.1 * rng.standard_normal(dims[i])
+    if normalization:
+        for i, h in enumerate(hidden_dims, start=1):
+            inputs[f"param.gamma{i}"] = 1 + 0.2 * rng.standard_normal(h)
+            inputs[f"param.beta{i}"] = 0.2 * rng.standard_normal(h)
+    if warm_steps:
+        inputs["X_warm"] = shift + 1.5 * rng.standard_normal((warm_steps, N, input_dim))
+        inputs["y_warm"] = rng.integers(0, num_classes, size=(warm_steps, N))
+    return inputs
+
+
+@recipe
+def normalization(rng, N, D, stats=False, backward=False):
+    """x (N, D) whose features have different means and scales, gamma (D,) around 1, beta (D,); with stats
+    the running statistics "state.running_mean" and "state.running_var" (positive) that bn_param holds;
+    with backward an upstream gradient dout (N, D)."""
+    inputs = {"x": rng.uniform(-3, 3, D) + rng.uniform(0.5, 4, D) * rng.standard_normal((N, D)),
+              "gamma": 1 + 0.5 * rng.standard_normal(D), "beta": rng.standard_normal(D)}
+    if stats:
+        inputs["state.running_mean"] = rng.standard_normal(D)
+        inputs["state.running_var"] = rng.uniform(0.5, 4, D)
+    if backward:
+        inputs["dout"] = rng.standard_normal((N, D))
     return inputs
 
 

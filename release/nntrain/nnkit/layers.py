@@ -121,3 +121,112 @@ def softmax_loss(x, y):
     _check_scores_labels("softmax_loss", x, y)
     raise NotImplementedError("softmax_loss: your code goes here (see the docstring); then run check('softmax_loss')")
     return loss, dx
+
+
+def _norm_eps(param):
+    eps = param.get("eps", 1e-5)
+    if not eps > 0:
+        raise ValueError(f"eps must be positive, got {eps!r}")
+    return eps
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch normalization: normalize each feature over the batch, then scale by gamma and shift by beta.
+
+    Train mode uses the batch's mean and biased variance (divide by N),
+        x_hat = (x - mean) / sqrt(var + eps),   out = gamma * x_hat + beta,
+    and updates the running statistics in bn_param:
+        running_mean = momentum * running_mean + (1 - momentum) * mean   (the same for running_var).
+    Test mode uses running_mean and running_var only (nothing about the batch), and changes nothing.
+
+    Args:
+        x: (N, D) inputs.
+        gamma: (D,) scale.
+        beta: (D,) shift.
+        bn_param: dict, read and written:
+            mode: "train" or "test" (anything else: ValueError naming it);
+            eps: added to the variance inside the square root (default 1e-5);
+            momentum: of the running averages (default 0.9);
+            running_mean, running_var: (D,) arrays; zeros of x's dtype when absent. After the call
+                bn_param holds the updated ones (train) or the ones it used (test).
+
+    Returns:
+        out: (N, D).
+        cache: what batchnorm_backward and batchnorm_backward_alt need (train mode).
+    """
+    mode = bn_param.get("mode", "train")
+    if mode not in ("train", "test"):
+        raise ValueError(f"batchnorm_forward: bn_param['mode'] must be 'train' or 'test', got {mode!r}")
+    eps = _norm_eps(bn_param)
+    momentum = bn_param.get("momentum", 0.9)
+    D = x.shape[1]
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    raise NotImplementedError("batchnorm_forward: your code goes here (see the docstring); then run check('batchnorm_forward')")
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+
+
+def batchnorm_backward(dout, cache):
+    """Gradients of batchnorm_forward (train mode), node by node through its computation graph.
+
+    Args:
+        dout: (N, D) upstream gradient.
+        cache: from batchnorm_forward.
+
+    Returns:
+        dx: (N, D).
+        dgamma: (D,).
+        dbeta: (D,).
+    """
+    raise NotImplementedError("batchnorm_backward: your code goes here (see the docstring); then run check('batchnorm_backward')")
+    return dx, dgamma, dbeta
+
+
+def batchnorm_backward_alt(dout, cache):
+    """Gradients of batchnorm_forward (train mode) in closed form:
+
+        dx = gamma / (N * std) * (N * dout - sum_i dout - x_hat * sum_i (dout * x_hat)).
+
+    Args and returns: as batchnorm_backward (the same cache).
+    """
+    raise NotImplementedError("batchnorm_backward_alt: your code goes here (see the docstring); then run check('batchnorm_backward_alt')")
+    return dx, dgamma, dbeta
+
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    """Layer normalization: normalize each example over its D features, then scale and shift per feature.
+
+    The same in train and test mode (no running statistics): x_hat = (x - mean_i) / sqrt(var_i + eps) with
+    the mean and biased variance of example i's features, out = gamma * x_hat + beta.
+
+    Args:
+        x: (N, D) inputs.
+        gamma: (D,) scale.
+        beta: (D,) shift.
+        ln_param: dict; eps (default 1e-5). A "mode" entry may be present and changes nothing.
+
+    Returns:
+        out: (N, D).
+        cache: what layernorm_backward needs.
+    """
+    eps = _norm_eps(ln_param)
+    raise NotImplementedError("layernorm_forward: your code goes here (see the docstring); then run check('layernorm_forward')")
+    return out, cache
+
+
+def layernorm_backward(dout, cache):
+    """Gradients of layernorm_forward.
+
+    Args:
+        dout: (N, D) upstream gradient.
+        cache: from layernorm_forward.
+
+    Returns:
+        dx: (N, D).
+        dgamma: (D,).
+        dbeta: (D,).
+    """
+    raise NotImplementedError("layernorm_backward: your code goes here (see the docstring); then run check('layernorm_backward')")
+    return dx, dgamma, dbeta

@@ -8,6 +8,7 @@ from . import schedules
 from .progress import progress_bar
 
 REQUIRED_DATA = ("X_train", "y_train", "X_val", "y_val")
+STATE_ATTRS = ("norm_params",)  # model state that belongs with its parameters (batch norm's running statistics)
 
 
 class Solver:
@@ -15,7 +16,8 @@ class Solver:
 
     The model must have `params` (dict name -> array) and `loss(X, y=None)`, returning scores (N, C) when y
     is None and (loss, grads) otherwise, grads with the keys of params. After train(), model.params holds
-    the parameters with the best validation accuracy seen at any epoch end. Histories: loss_history,
+    the parameters with the best validation accuracy seen at any epoch end, and the model's state from that
+    moment (the running statistics in model.norm_params, if it has them). Histories: loss_history,
     lr_history and update_ratios (per parameter, |update| / |weights|) have one value per iteration;
     train_acc_history and val_acc_history one per epoch.
 
@@ -69,6 +71,7 @@ class Solver:
         self.epoch = 0
         self.best_val_acc = 0.0
         self.best_params = {}
+        self.best_state = {}
         self.loss_history, self.lr_history = [], []
         self.update_ratios = {p: [] for p in self.model.params}  # |update| / |weights| at every step
         self.train_acc_history, self.val_acc_history = [], []
@@ -112,6 +115,8 @@ class Solver:
                 self._end_epoch()
         bar.close()
         self.model.params = self.best_params
+        for attr, value in self.best_state.items():
+            setattr(self.model, attr, value)
         return self
 
     def _end_epoch(self):
@@ -125,6 +130,7 @@ class Solver:
         if val_acc > self.best_val_acc or not self.best_params:
             self.best_val_acc = val_acc
             self.best_params = {k: v.copy() for k, v in self.model.params.items()}
+            self.best_state = {a: copy.deepcopy(getattr(self.model, a)) for a in STATE_ATTRS if hasattr(self.model, a)}
         if self.checkpoint_name:
             self.save_checkpoint(f"{self.checkpoint_name}_epoch_{self.epoch}.npz")
 

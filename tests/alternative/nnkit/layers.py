@@ -50,3 +50,53 @@ def softmax_loss(x, y):
     probs = np.exp(x - lse[:, None])
     onehot = np.eye(x.shape[1])[y]
     return loss, (probs - onehot) / N
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    mode = bn_param.get("mode", "train")
+    eps, mom = bn_param.get("eps", 1e-5), bn_param.get("momentum", 0.9)
+    d = x.shape[1]
+    rm = bn_param.get("running_mean", np.zeros(d, dtype=x.dtype))
+    rv = bn_param.get("running_var", np.zeros(d, dtype=x.dtype))
+    if mode == "train":
+        mu, var = np.mean(x, axis=0), np.var(x, axis=0)
+        inv = 1.0 / np.sqrt(var + eps)
+        xn = (x - mu) * inv
+        bn_param["running_mean"] = mom * rm + (1 - mom) * mu
+        bn_param["running_var"] = mom * rv + (1 - mom) * var
+    elif mode == "test":
+        inv = 1.0 / np.sqrt(rv + eps)
+        xn = (x - rm) * inv
+        bn_param["running_mean"], bn_param["running_var"] = rm, rv
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    return xn * gamma + beta, {"xn": xn, "inv": inv, "gamma": gamma}
+
+
+def batchnorm_backward(dout, cache):
+    xn, inv, gamma = cache["xn"], cache["inv"], cache["gamma"]
+    n = dout.shape[0]
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * xn, axis=0)
+    dxn = dout * gamma
+    dx = inv * (dxn - np.mean(dxn, axis=0) - xn * np.mean(dxn * xn, axis=0))
+    return dx, dgamma, dbeta
+
+
+def batchnorm_backward_alt(dout, cache):
+    return batchnorm_backward(dout, cache)
+
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    eps = ln_param.get("eps", 1e-5)
+    mu = np.mean(x, axis=1)[:, None]
+    inv = 1.0 / np.sqrt(np.var(x, axis=1)[:, None] + eps)
+    xn = (x - mu) * inv
+    return xn * gamma + beta, {"xn": xn, "inv": inv, "gamma": gamma}
+
+
+def layernorm_backward(dout, cache):
+    xn, inv, gamma = cache["xn"], cache["inv"], cache["gamma"]
+    dxn = dout * gamma
+    dx = inv * (dxn - np.mean(dxn, axis=1)[:, None] - xn * np.mean(dxn * xn, axis=1)[:, None])
+    return dx, np.sum(dout * xn, axis=0), np.sum(dout, axis=0)
