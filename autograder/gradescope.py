@@ -40,10 +40,11 @@ exec /autograder/venv/bin/python -m autograder gradescope /autograder/submission
     --results /autograder/results/results.json
 """
 
-# The grading modules the `gradescope` verb needs (autograder/ relative), plus bank/ and fixtures/ whole.
-MODULES = ("__init__.py", "__main__.py", "cli.py", "paths.py", "cases.py", "hidden.py", "grade.py", "run.py",
+# The grading modules the `gradescope` verb needs (autograder/ relative), plus bank/, fixtures/ and hidden/ whole
+# (never mistakes/: its patches quote reference lines).
+MODULES = ("__init__.py", "__main__.py", "cli.py", "paths.py", "cases.py", "grade.py", "run.py",
            "child.py", "sandbox.py", "unpack.py", "report.py")
-TREES = ("bank", "fixtures")
+TREES = ("bank", "fixtures", "hidden")
 
 
 def bundle_files():

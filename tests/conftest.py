@@ -21,6 +21,16 @@ if not SANDBOX_OK:
     run.DEFAULT["mode"] = "none"
 needs_sandbox = pytest.mark.skipif(not SANDBOX_OK, reason=f"needs the bubblewrap sandbox: {SANDBOX_WHY}")
 
+# The sample submissions' scores (autograder/samples.py), from the bank: every notebook's auto-graded points.
+from autograder.cases import items as _items  # noqa: E402
+
+FULL = float(sum(it.points for it in _items()))            # reference.zip
+# partial.zip: its three FullyConnectedNets mistakes cost 31.66 there, and affine_backward's costs net_with_norm 3
+PARTIAL = round(FULL - 31.66 - 3, 2)
+BROKEN = 27.0                                              # broken.zip: only the update rules but Adam, and the model
+N_ITEMS = len(_items())
+FC_FULL, FC_PARTIAL = 75.0, 43.34                          # the FullyConnectedNets notebook's auto-graded part
+
 
 def make_submission(dest, package_dir=paths.REFERENCE_PACKAGE, patches=None, extra=None):
     """A submission folder dest/nntrain with a copy of package_dir as nnkit/ and patched files.

@@ -29,8 +29,11 @@ from conftest import append_to, make_submission  # noqa: E402
 MARKER = "nnkit-hostile-7f3a"
 SECRET_ENV = "NNKIT_GRADER_SECRET"  # set in the grader's environment; no child may see it
 BEST_MODEL = paths.ROOT / "autograder" / "samples" / "reference_best_model.npz"
-FULL, SVM_POINTS, MODEL_POINTS = 75.0, 5.0, 12.0
-LAYERS_POINTS = 42.0  # the items that import layers.py (fc_net.py imports it too)
+from autograder.cases import items as _items  # noqa: E402
+
+FULL, SVM_POINTS, MODEL_POINTS = float(sum(it.points for it in _items())), 5.0, 12.0
+# the items that import layers.py (fc_net.py imports it too): all but the update rules and the saved model
+LAYERS_POINTS = FULL - sum(it.points for it in _items() if it.function.startswith(("optim.", "artifacts.")))
 
 PRELUDE = '''
 def _try(fn):

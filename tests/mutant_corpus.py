@@ -108,6 +108,8 @@ UNRECORDED = (
     # batchnorm_forward
     M("bn.batchnorm_forward", "gamma_beta_swapped", L, "    out = gamma * x_hat + beta\n    cache = (x_hat, xc, std, gamma)",
       "    out = beta * x_hat + gamma\n    cache = (x_hat, xc, std, gamma)"),
+    M("bn.batchnorm_forward", "mode_unchecked", L, "    if mode not in (\"train\", \"test\"):\n"
+      "        raise ValueError(f\"batchnorm_forward: bn_param['mode'] must be 'train' or 'test', got {mode!r}\")\n", ""),
     M("bn.batchnorm_forward", "default_eps_hard_coded", L, "        std = np.sqrt(var + eps)\n",
       "        std = np.sqrt(var + 1e-5)\n"),
     # batchnorm_backward
@@ -135,8 +137,7 @@ UNRECORDED = (
       "    dgamma = -(dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n    dxc"),
     M("bn.net_with_norm", "momentum_reversed", L, "        running_mean = momentum * running_mean + (1 - momentum) * mean\n",
       "        running_mean = (1 - momentum) * running_mean + momentum * mean\n"),
-    M("bn.net_with_norm", "layernorm_over_batch", L, "    mean = x.mean(axis=1, keepdims=True)\n    xc = x - mean\n",
-      "    mean = x.mean(axis=0, keepdims=True)\n    xc = x - mean\n"),
+    M("bn.net_with_norm", "eps_hard_coded", L, "        std = np.sqrt(var + eps)\n", "        std = np.sqrt(var + 1e-3)\n"),
 )
 
 ALL = tuple(MISTAKES) + UNRECORDED

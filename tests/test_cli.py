@@ -10,6 +10,7 @@ import pytest
 
 from autograder import paths
 from autograder.samples import SAMPLES
+from conftest import BROKEN, FC_PARTIAL, FULL, N_ITEMS, PARTIAL
 from test_release import secret_lines
 
 
@@ -31,14 +32,14 @@ def test_batch_with_a_corrupt_zip_grades_the_others_and_exits_1(tmp_path):
               "--time-limit", "3")
     assert out.returncode == 1, out.stderr
     lines = out.stdout.splitlines()
-    assert any(ln.startswith("reference") and "75.0 / 75" in ln for ln in lines)
+    assert any(ln.startswith("reference") and f"{FULL} / {FULL:.0f}" in ln for ln in lines)
     assert any(ln.startswith("mallory") and "not a readable zip" in ln for ln in lines)
-    assert any(ln.startswith("stubs") and "13 items not implemented" in ln for ln in lines)
+    assert any(ln.startswith("stubs") and f"{N_ITEMS - 1} items not implemented" in ln for ln in lines)
     broken = next(ln for ln in lines if ln.startswith("broken"))  # syntax error in layers.py, infinite loop in adam
-    assert "27.0 / 75" in broken and "SyntaxError in layers.py" in broken and "timed out after 3 s" in broken
+    assert f"{BROKEN} / {FULL:.0f}" in broken and "SyntaxError in layers.py" in broken and "timed out after 3 s" in broken
     with open(tmp_path / "g" / "grades.csv") as f:
         rows = {r["submission"]: r for r in csv.DictReader(f)}
-    assert float(rows["reference"]["score"]) == 75 and float(rows["mallory"]["score"]) == 0
+    assert float(rows["reference"]["score"]) == FULL and float(rows["mallory"]["score"]) == 0
     assert json.loads((tmp_path / "g" / "mallory.json").read_text())["score"] == 0
 
 
@@ -48,11 +49,11 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
               "--quiet")
     assert out.returncode == 0, out.stderr
     partial = next(ln for ln in out.stdout.splitlines() if ln.startswith("partial"))
-    assert "lost points in affine_backward, softmax_loss, net_loss, adam" in partial  # every such item is named
+    assert "lost points in net_with_norm, affine_backward, softmax_loss, net_loss, adam" in partial  # every such item is named
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
         sub = gb.find_submission(paths.ASSIGNMENT, "partial")
-        assert sub.score == 43.34 and sub.max_score == 100
+        assert sub.score == FC_PARTIAL and sub.max_score == 100
         grade = gb.find_grade("fc-affine_backward", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
         assert grade.auto_score == 1.2 and grade.max_score == 6
         manual = gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
@@ -63,12 +64,12 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
                             capture_output=True, text=True, env={"PATH": bin_dir + ":/usr/bin:/bin"})
     assert export.returncode == 0, export.stderr
     rows = {r["student_id"]: r for r in csv.DictReader(open(out_dir / "exported.csv"))}
-    assert float(rows["reference"]["score"]) == 75.0 and float(rows["partial"]["max_score"]) == 100.0
+    assert float(rows["reference"]["score"]) == FULL and float(rows["partial"]["max_score"]) == FULL
     feedback = subprocess.run([f"{bin_dir}/nbgrader", "generate_feedback", paths.ASSIGNMENT], cwd=out_dir,
                               capture_output=True, text=True, env={"PATH": bin_dir + ":/usr/bin:/bin"})
     assert feedback.returncode == 0, feedback.stderr
     html = (out_dir / "feedback" / "partial" / paths.ASSIGNMENT / "FullyConnectedNets.html").read_text()
-    assert "Score: 43.34 / 100.0" in html and "Score: 1.2 / 6.0" in html
+    assert f"Score: {FC_PARTIAL} / 100.0" in html and "Score: 1.2 / 6.0" in html
     assert "affine_backward  FAIL" in html and "likely mistake: dw divided by N" in html  # reasons reach feedback
     assert (out_dir / "source" / paths.ASSIGNMENT / "FullyConnectedNets.ipynb").exists()  # Formgrader lists it
     with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
@@ -86,7 +87,7 @@ def test_regrading_keeps_manual_grades(tmp_path):
     assert run("grade", str(SAMPLES / "partial.zip"), "--out", str(out_dir), "--quiet").returncode == 0
     with Gradebook(url) as gb:
         assert gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial").score == 3
-        assert gb.find_submission(paths.ASSIGNMENT, "partial").score == 46.34
+        assert gb.find_submission(paths.ASSIGNMENT, "partial").score == round(PARTIAL + 3, 2)
 
 
 def test_check_verb_prints_public_verdicts():
@@ -109,7 +110,7 @@ def test_gradescope_verb_writes_results_json_for_a_folder(tmp_path):
     out = run("gradescope", str(tmp_path / "submission"), "--results", str(results))
     assert out.returncode == 0, out.stderr
     data = json.loads(results.read_text())
-    assert data["score"] == 43.34 and len(data["tests"]) == 14
+    assert data["score"] == PARTIAL and len(data["tests"]) == N_ITEMS
 
 
 def _bundle(tmp_path):
@@ -142,7 +143,7 @@ def test_gradescope_bundle_grades_without_the_reference(tmp_path):
     results = tmp_path / "results" / "results.json"
     out = run("gradescope", str(tmp_path / "submission"), "--results", str(results), cwd=tmp_path / "source")
     assert out.returncode == 0, out.stderr
-    assert json.loads(results.read_text())["score"] == 75
+    assert json.loads(results.read_text())["score"] == FULL
 
 
 PY310 = [p for p in ("/root/.pyenv/versions/3.10.13/bin/python3", "/usr/bin/python3.10") if Path(p).exists()]
@@ -167,7 +168,7 @@ def test_gradescope_bundle_runs_in_a_python_310_venv_with_its_numpy_pin(tmp_path
                           "--results", str(results)], cwd=tmp_path / "source", capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     data = json.loads(results.read_text())
-    assert data["score"] == 43.34 and len(data["tests"]) == 14
+    assert data["score"] == PARTIAL and len(data["tests"]) == N_ITEMS
 
 
 def test_gradescope_results_json_is_written_after_every_item(tmp_path):
@@ -215,7 +216,7 @@ def test_no_sandbox_grades_and_every_report_says_so(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "NONE (--no-sandbox" in out.stderr and "[UNSANDBOXED]" in out.stdout
     data = json.loads((tmp_path / "g" / "partial.json").read_text())
-    assert data["output"].startswith("WARNING: graded WITHOUT a sandbox") and data["score"] == 43.34
+    assert data["output"].startswith("WARNING: graded WITHOUT a sandbox") and data["score"] == PARTIAL
     rows = list(csv.DictReader(open(tmp_path / "g" / "grades.csv")))
     assert rows[0]["sandbox"] == "none"
 
@@ -246,7 +247,7 @@ def test_a_batch_killed_halfway_keeps_its_grades_and_a_rerun_resumes(tmp_path):
     kept = sorted(p.stem for p in out_dir.glob("student*.json"))
     assert 2 <= len(kept) < 6
     for name in kept:  # each report is whole (written atomically)
-        assert json.loads((out_dir / f"{name}.json").read_text())["max_score"] == 75
+        assert json.loads((out_dir / f"{name}.json").read_text())["max_score"] == FULL
     rows = {r["submission"] for r in csv.DictReader(open(out_dir / "grades.csv"))}
     assert set(kept) - rows == set() or len(set(kept) - rows) == 1  # the csv follows each report
     again = run("grade", *map(str, subs), "--out", str(out_dir), "--quiet")
@@ -254,7 +255,7 @@ def test_a_batch_killed_halfway_keeps_its_grades_and_a_rerun_resumes(tmp_path):
     resumed = [ln for ln in again.stdout.splitlines() if "already graded" in ln]
     assert len(resumed) == len(kept)
     rows = {r["submission"]: float(r["score"]) for r in csv.DictReader(open(out_dir / "grades.csv"))}
-    assert rows == {f"student{i}": (75.0 if i % 2 else 43.34) for i in range(6)}
+    assert rows == {f"student{i}": (FULL if i % 2 else PARTIAL) for i in range(6)}
     with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
         assert sorted(s.student_id for s in gb.assignment_submissions(paths.ASSIGNMENT)) == sorted(rows)
     forced = run("grade", str(subs[0]), "--out", str(out_dir), "--quiet", "--force")
@@ -267,4 +268,4 @@ def test_a_changed_submission_is_graded_again_on_resume(tmp_path):
     assert run("grade", str(subs[0]), "--out", str(out_dir), "--quiet", "--no-gradebook").returncode == 0
     shutil.copy(SAMPLES / "stubs.zip", subs[0])
     again = run("grade", str(subs[0]), "--out", str(out_dir), "--quiet", "--no-gradebook")
-    assert "already graded" not in again.stdout and "0.0 / 75" in again.stdout
+    assert "already graded" not in again.stdout and f"0.0 / {FULL:.0f}" in again.stdout

@@ -9,7 +9,7 @@ from autograder.grade import grade_item, grade_submission
 from autograder.run import Limits
 from autograder.samples import SAMPLES
 from autograder.unpack import unpack
-from conftest import append_to, make_submission
+from conftest import FULL, append_to, make_submission
 
 FAST = Limits(seconds=5.0)
 FUNCTION_ITEMS = [it for it in items() if it.kind != "artifact"]
@@ -26,7 +26,7 @@ def test_reference_sample_scores_full_marks():
     assert result["error"] is None
     for v in result["verdicts"]:
         assert v.score == v.points, v.text()
-    assert sum(v.points for v in result["verdicts"]) == 75
+    assert sum(v.points for v in result["verdicts"]) == FULL
 
 
 def test_untouched_release_scores_zero_with_not_implemented_messages(tmp_path, table):

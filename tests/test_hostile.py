@@ -19,7 +19,7 @@ import pytest
 import hostile_corpus as hc
 from autograder import paths
 from autograder.sandbox import Cgroup
-from conftest import needs_sandbox
+from conftest import FC_FULL, needs_sandbox
 
 pytestmark = needs_sandbox
 
@@ -236,7 +236,8 @@ def test_nbgrader_autograde_of_a_hostile_submission_is_contained(tmp_path):
     canary = hc.reference_folder(tmp_path / "c")
     import shutil
     for folder in (hostile, canary):  # nbgrader grades notebooks: each student hands in the release notebook
-        shutil.copy(paths.RELEASE / "FullyConnectedNets.ipynb", folder / "FullyConnectedNets.ipynb")
+        for notebook in paths.NOTEBOOKS:
+            shutil.copy(paths.RELEASE / f"{notebook}.ipynb", folder / f"{notebook}.ipynb")
     setup_course(course, [hc._zip_folder(hostile, tmp_path / "mallory.zip"), hc._zip_folder(canary, tmp_path / "canary.zip")])
     watched = [course / "gradebook.db", course / "nbgrader_config.py", paths.HIDDEN_FIXTURES,
                course / "submitted" / "canary" / "nntrain" / "nnkit" / "layers.py"]
@@ -250,7 +251,7 @@ def test_nbgrader_autograde_of_a_hostile_submission_is_contained(tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         mallory = {g.name: g.score for g in gb.find_submission_notebook("FullyConnectedNets", paths.ASSIGNMENT,
                                                                          "mallory").grades if g.cell_type == "code"}
-        assert mallory["fc-svm_loss"] == 0 and sum(mallory.values()) == hc.FULL - hc.SVM_POINTS
+        assert mallory["fc-svm_loss"] == 0 and sum(mallory.values()) == FC_FULL - hc.SVM_POINTS
         assert gb.find_submission(paths.ASSIGNMENT, "canary").code_score == hc.FULL
     text = (course / "autograded" / "mallory" / paths.ASSIGNMENT / "FullyConnectedNets.ipynb").read_text()
     assert "PROBE wrote=0" in text

@@ -206,18 +206,18 @@ def test_time_statistics(model, X, y, batch_sizes=(500, 10, 1)):
 
 
 def _train_mode_scores(model, X):
-    """Scores with every norm layer in train mode (the batch's own statistics); the model is left unchanged."""
+    """Scores with every norm layer in train mode (the batch's own statistics); the model is left unchanged.
+
+    loss(X) switches its layers to test mode through model._set_mode; for this call it switches them to train."""
     import copy
     saved = copy.deepcopy(model.norm_params)
-    model._set_mode("train")
-    L = model.num_layers
-    h = X.astype(model.dtype)
-    for i in range(1, L):
-        h, _ = model._hidden_forward(h, i)
-    from nnkit.layers import affine_forward
-    scores, _ = affine_forward(h, model.params[f"W{L}"], model.params[f"b{L}"])
-    model.norm_params = saved
-    return scores
+    set_mode = model._set_mode
+    model._set_mode = lambda mode: set_mode("train")
+    try:
+        return model.loss(X)
+    finally:
+        del model._set_mode
+        model.norm_params = saved
 
 
 def epoch_losses(solver, epochs):
@@ -281,3 +281,54 @@ def _param_name(forward):
     """The name of a norm forward's dict argument (bn_param, ln_param)."""
     import inspect
     return list(inspect.signature(forward).parameters)[3]
+
+
+# --- The notebook's experiments, with its settings (the notebook and the tests call these) --------------------
+
+SCALES = np.logspace(-4, 0, 9)
+RATES = np.logspace(-3, 0, 7)
+BATCH_SIZES = (1, 2, 4, 8, 16, 64)
+RUN_SETTINGS = {"num_epochs": 5, "update_rule": "sgd_momentum", "learning_rate": 1e-2}
+
+
+def subset(data, n):
+    """The first n training examples of data, with its whole validation split (a dict for the Solver)."""
+    return {"X_train": data["X_train"][:n], "y_train": data["y_train"][:n], "X_val": data["X_val"],
+            "y_val": data["y_val"]}
+
+
+def deep_net_factory(net_class):
+    """make(normalization, weight_scale=0.05, seed=0) -> a DEEP net_class (the student's FullyConnectedNet)."""
+    def make(normalization, weight_scale=5e-2, seed=0):
+        return net_class(DEEP, normalization=normalization, weight_scale=weight_scale, seed=seed)
+    return make
+
+
+def training_runs(make, data, progress=lambda x, desc=None: x):
+    """{label: trained Solver} without normalization, with batch norm and with layer norm (4 000 images,
+    RUN_SETTINGS)."""
+    sub = subset(data, 4000)
+    return {norm or "no normalization": train(lambda: make(norm), sub, **RUN_SETTINGS)
+            for norm in progress([None, "batchnorm", "layernorm"], desc="runs")}
+
+
+def init_sweep(make, data):
+    """Final validation accuracy vs weight scale (SCALES), with and without batch norm (Adam, 3 epochs)."""
+    return sweep(make, subset(data, 4000), SCALES, "weight_scale", num_epochs=3, desc="weight scales")
+
+
+def rate_sweep(make, data):
+    """Final validation accuracy vs learning rate (RATES) of SGD + momentum, with and without batch norm."""
+    return sweep(make, subset(data, 4000), RATES, "learning_rate", num_epochs=3, update_rule="sgd_momentum",
+                 desc="learning rates")
+
+
+def batch_sweep(make, data):
+    """Final validation accuracy vs batch size (BATCH_SIZES), batch norm vs layer norm (Adam, 2 epochs)."""
+    return sweep(make, subset(data, 2000), BATCH_SIZES, "batch_size", normalizations=("batchnorm", "layernorm"),
+                 num_epochs=2, desc="batch sizes")
+
+
+def gap_experiment(make, data):
+    """regularization_gap on 1 000 images, batches of 10 and 50, two seeds."""
+    return regularization_gap(lambda norm, seed: make(norm, seed=seed), subset(data, 1000), batch_sizes=(10, 50))

@@ -187,13 +187,17 @@ def _state_outputs(spec, args):
 
 def _expect_error(fn, args, expected):
     """Outputs of a call that must raise: expected {"type": exception class name, "names": text the message
-    must contain}. "error.raised" is 1 when that type was raised, "error.names_it" when its message names it."""
+    must contain}. Raising that type gives "error.raised" 1 and "error.names_it" 1 when the message names the
+    bad value; raising anything else propagates (the case reports it, with its line); raising nothing is a
+    StudentError saying what the contract asks."""
     try:
         fn(**args)
     except Exception as exc:  # noqa: BLE001 - which exception, and its message, are the outputs
-        raised = type(exc).__name__ == expected["type"]
-        return {"error.raised": np.array(int(raised)), "error.names_it": np.array(int(raised and expected["names"] in str(exc)))}
-    return {"error.raised": np.array(0), "error.names_it": np.array(0)}
+        if type(exc).__name__ != expected["type"]:
+            raise
+        return {"error.raised": np.array(1), "error.names_it": np.array(int(expected["names"] in str(exc)))}
+    raise StudentError(f"returned normally; the docstring asks for a {expected['type']} naming {expected['names']!r} "
+                       f"for this input")
 
 
 def _copies(arrays):

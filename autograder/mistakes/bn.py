@@ -63,4 +63,5 @@ MISTAKES = (
     M("bn.net_with_norm", "norm_params_regularized", F,
       "weights = [self.params[f\"W{i}\"] for i in range(1, L + 1)]", "weights = list(self.params.values())"),
     M("bn.net_with_norm", "test_uses_batch_stats", L, TEST_BRANCH, TEST_WITH_BATCH),
+    M("bn.net_with_norm", "layernorm_over_batch", L, LN_STATS, LN_STATS.replace("axis=1", "axis=0")),
 )

@@ -95,6 +95,8 @@ register(
                "bn.batchnorm_forward", "bn.batchnorm_backward", "bn.layernorm_forward", "bn.layernorm_backward"),
          mistakes={"norm_params_regularized": "L2 regularizes the weights W1..WL only: not gamma and beta "
                                               "(nor the biases)",
+                   "layernorm_over_batch": "the layer norm net normalizes over the batch: layernorm_forward must "
+                                           "normalize each example over its features",
                    "test_uses_batch_stats": "the scores (test mode) use the batch's statistics: batchnorm_forward "
                                             "in test mode must use running_mean and running_var"}),
 )

@@ -134,9 +134,9 @@ def batchnorm_forward(x, gamma, beta, bn_param):
     """Batch normalization: normalize each feature over the batch, then scale by gamma and shift by beta.
 
     Train mode uses the batch's mean and biased variance (divide by N),
-        x_hat = (x - mean) / sqrt(var + eps),   out = gamma * x_hat + beta,
+        x_hat = (x - mean) / sqrt(var + eps),   out = gamma · x_hat + beta,
     and updates the running statistics in bn_param:
-        running_mean = momentum * running_mean + (1 - momentum) * mean   (the same for running_var).
+        running_mean <- momentum · running_mean + (1 - momentum) · mean   (the same for running_var).
     Test mode uses running_mean and running_var only (nothing about the batch), and changes nothing.
 
     Args:
@@ -155,8 +155,6 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         cache: what batchnorm_backward and batchnorm_backward_alt need (train mode).
     """
     mode = bn_param.get("mode", "train")
-    if mode not in ("train", "test"):
-        raise ValueError(f"batchnorm_forward: bn_param['mode'] must be 'train' or 'test', got {mode!r}")
     eps = _norm_eps(bn_param)
     momentum = bn_param.get("momentum", 0.9)
     D = x.shape[1]
@@ -199,7 +197,7 @@ def layernorm_forward(x, gamma, beta, ln_param):
     """Layer normalization: normalize each example over its D features, then scale and shift per feature.
 
     The same in train and test mode (no running statistics): x_hat = (x - mean_i) / sqrt(var_i + eps) with
-    the mean and biased variance of example i's features, out = gamma * x_hat + beta.
+    the mean and biased variance of example i's features, out = gamma · x_hat + beta.
 
     Args:
         x: (N, D) inputs.
