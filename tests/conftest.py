@@ -32,6 +32,16 @@ N_ITEMS = len(_items())
 FC_FULL, FC_PARTIAL = 75.0, 43.34                          # the FullyConnectedNets notebook's auto-graded part
 
 
+def _notebook_points():
+    import json
+    cells = [c for n in paths.NOTEBOOKS for c in json.loads((paths.SOURCE / f"{n}.ipynb").read_text())["cells"]]
+    return sum(c["metadata"].get("nbgrader", {}).get("points", 0) for c in cells
+               if c["metadata"].get("nbgrader", {}).get("grade"))
+
+
+MAX_WITH_HAND_GRADES = float(_notebook_points())          # what nbgrader's gradebook says a submission can get
+
+
 def make_submission(dest, package_dir=paths.REFERENCE_PACKAGE, patches=None, extra=None):
     """A submission folder dest/nntrain with a copy of package_dir as nnkit/ and patched files.
 

@@ -10,7 +10,7 @@ import pytest
 
 from autograder import paths
 from autograder.samples import SAMPLES
-from conftest import BROKEN, FC_PARTIAL, FULL, N_ITEMS, PARTIAL
+from conftest import BROKEN, FC_PARTIAL, FULL, MAX_WITH_HAND_GRADES, N_ITEMS, PARTIAL
 from test_release import secret_lines
 
 
@@ -53,7 +53,7 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{out_dir / 'gradebook.db'}") as gb:
         sub = gb.find_submission(paths.ASSIGNMENT, "partial")
-        assert sub.score == FC_PARTIAL and sub.max_score == 100
+        assert sub.score == PARTIAL and sub.max_score == MAX_WITH_HAND_GRADES
         grade = gb.find_grade("fc-affine_backward", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
         assert grade.auto_score == 1.2 and grade.max_score == 6
         manual = gb.find_grade("q1-init-depth", "FullyConnectedNets", paths.ASSIGNMENT, "partial")
@@ -193,7 +193,7 @@ def test_gradescope_results_json_is_written_after_every_item(tmp_path):
     proc.wait()
     data = json.loads(results.read_text())
     by_id = {t["id"]: t for t in data["tests"]}
-    assert len(by_id) == 14 and by_id["fc.affine_backward"]["score"] == 6
+    assert len(by_id) == N_ITEMS and by_id["fc.affine_backward"]["score"] == 6
     assert "not graded: the autograder stopped before this item" in by_id["optim.adam"]["output"]
 
 

@@ -272,3 +272,51 @@ def test_the_gradescope_verb_contains_a_hostile_submission(tmp_path):
     svm = next(t for t in data["tests"] if t["id"] == "fc.svm_loss")
     assert "PROBE wrote=0" in svm["output"] and data["score"] == hc.FULL - hc.SVM_POINTS
     assert data["extra_data"]["sandbox"] == "bwrap" and os.listdir(tmp_path / "out") == []
+
+
+STATE_ATTACK = '''
+_reference_bn = batchnorm_forward
+
+
+class _Poison:
+    """What a hostile batchnorm_forward leaves in bn_param: converting it to an array is where it acts."""
+    def __array__(self, dtype=None, copy=None):
+        import numpy
+        if {huge}:
+            return numpy.ones(2 ** 31)  # 16 GiB of float64: beyond the item's memory limit
+        try:
+            open("{hidden}", "rb").read(10)
+            found = "read"
+        except OSError:
+            found = "blocked"
+        raise RuntimeError(f"PROBE hidden={{found}}")
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    out, cache = _reference_bn(x, gamma, beta, bn_param)
+    bn_param["running_mean"] = _Poison()
+    return out, cache
+'''
+
+
+@needs_sandbox
+@pytest.mark.parametrize("huge", [False, True], ids=["probe", "memory_bomb"])
+def test_a_poisoned_state_dict_costs_only_the_items_that_read_it(tmp_path, table, huge):
+    """The state dict (bn_param) is a new way student code hands objects back: what it leaves there is turned
+    into arrays in the child, under the sandbox and its limits; the parent only ever sees checked frames."""
+    from autograder.bank.items import REGISTRY
+    from autograder.grade import grade_item
+    from autograder.run import Limits
+    from autograder.unpack import unpack
+    from conftest import make_submission
+    folder = make_submission(tmp_path, patches={"layers.py": hc.append_to(
+        STATE_ATTACK.format(huge=huge, hidden=paths.HIDDEN_FIXTURES))})
+    ws = unpack(folder)
+    limits = Limits(seconds=20, memory=2 * 2**30)
+    poisoned = grade_item(ws.root, REGISTRY["bn.batchnorm_forward"], table, limits)
+    assert poisoned.score < poisoned.points and poisoned.names_a_reason(), poisoned.text()
+    text = poisoned.text()
+    assert ("MemoryError" in text or "memory" in text) if huge else "PROBE hidden=blocked" in text, text
+    for other in ("bn.batchnorm_backward", "bn.layernorm_forward", "fc.affine_forward"):  # they never read it
+        verdict = grade_item(ws.root, REGISTRY[other], table, limits)
+        assert verdict.score == verdict.points, verdict.text()
