@@ -64,7 +64,7 @@ def test_grades_reach_the_nbgrader_gradebook_and_export(tmp_path):
                             capture_output=True, text=True, env={"PATH": bin_dir + ":/usr/bin:/bin"})
     assert export.returncode == 0, export.stderr
     rows = {r["student_id"]: r for r in csv.DictReader(open(out_dir / "exported.csv"))}
-    assert float(rows["reference"]["score"]) == FULL and float(rows["partial"]["max_score"]) == FULL
+    assert float(rows["reference"]["score"]) == FULL and float(rows["partial"]["max_score"]) == MAX_WITH_HAND_GRADES
     feedback = subprocess.run([f"{bin_dir}/nbgrader", "generate_feedback", paths.ASSIGNMENT], cwd=out_dir,
                               capture_output=True, text=True, env={"PATH": bin_dir + ":/usr/bin:/bin"})
     assert feedback.returncode == 0, feedback.stderr
