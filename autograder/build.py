@@ -155,8 +155,9 @@ def strip_solutions(text, filename="<module>"):
 
 def write_fixtures():
     public, hidden = compute_fixtures()
-    fixtures.save(fixtures.PUBLIC, public)
-    fixtures.save(paths.HIDDEN_FIXTURES, hidden)
+    from .bank.items import REGISTRY
+    for stem, table in ((fixtures.PUBLIC, public), (paths.HIDDEN_FIXTURES, hidden)):
+        fixtures.save_split(stem, table, lambda item_id: REGISTRY[item_id].notebook)
     return public, hidden
 
 
@@ -245,12 +246,15 @@ def stale_files():
     from .samples import SAMPLES, write_samples
     stale = []
     public, hidden = compute_fixtures()
-    for table, path in ((public, fixtures.PUBLIC), (hidden, paths.HIDDEN_FIXTURES)):
+    from .bank.items import REGISTRY
+    for table, stem in ((public, fixtures.PUBLIC), (hidden, paths.HIDDEN_FIXTURES)):
         with tempfile.TemporaryDirectory() as tmp:
-            fresh = Path(tmp) / path.name
-            fixtures.save(fresh, table)
-            if not path.exists() or not _same_file(fresh, path):
-                stale.append(str(path.relative_to(paths.ROOT)))
+            fresh = fixtures.save_split(Path(tmp) / stem.name, table, lambda item_id: REGISTRY[item_id].notebook)
+            committed = {p.name: p for p in fixtures.files(stem)}
+            for path in fresh:
+                if path.name not in committed or not _same_file(path, committed.pop(path.name)):
+                    stale.append(str((stem.parent / path.name).relative_to(paths.ROOT)))
+            stale += [str(p.relative_to(paths.ROOT)) for p in committed.values()]  # a notebook's no more
     with tempfile.TemporaryDirectory() as tmp:
         target = build_release(Path(tmp))
         committed = paths.RELEASE

@@ -8,6 +8,6 @@ SOURCE = ROOT / "assignments" / ASSIGNMENT
 REFERENCE_PACKAGE = SOURCE / PACKAGE
 RELEASE = ROOT / "release" / ASSIGNMENT
 BANK = Path(__file__).resolve().parent / "bank"
-HIDDEN_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hidden_fixtures.npz"
+HIDDEN_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hidden_fixtures"  # a stem: one .npz per notebook
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout.npz"
 NOTEBOOKS = ("FullyConnectedNets", "BatchNormalization")

@@ -29,10 +29,12 @@ from conftest import append_to, make_submission  # noqa: E402
 MARKER = "nnkit-hostile-7f3a"
 SECRET_ENV = "NNKIT_GRADER_SECRET"  # set in the grader's environment; no child may see it
 BEST_MODEL = paths.ROOT / "autograder" / "samples" / "reference_best_model.npz"
+from autograder.bank import fixtures  # noqa: E402
 from autograder.cases import items as _items  # noqa: E402
 
 FULL, SVM_POINTS, MODEL_POINTS = float(sum(it.points for it in _items())), 5.0, 12.0
 # the items that import layers.py (fc_net.py imports it too): all but the update rules and the saved model
+HIDDEN_FILE = fixtures.files(paths.HIDDEN_FIXTURES)[0]  # a real file of hidden fixtures, for attacks to aim at
 LAYERS_POINTS = FULL - sum(it.points for it in _items() if it.function.startswith(("optim.", "artifacts.")))
 
 PRELUDE = '''
@@ -68,7 +70,7 @@ def svm_loss(x, y):
     pids = sorted(set([p for p in os.listdir("/proc") if p.isdigit()] + ["{grader_pid}", str(os.getppid())]))
     targets = []
     for pid in pids:
-        targets += [f"/proc/{{pid}}/root{hidden}", f"/proc/{{pid}}/cwd/autograder/fixtures/hidden_fixtures.npz",
+        targets += [f"/proc/{{pid}}/root{hidden}", f"/proc/{{pid}}/cwd/autograder/fixtures/{hidden_name}",
                     f"/proc/{{pid}}/root{reference}", f"/proc/{{pid}}/cwd/{out_name}"]
     hits = _hits(targets, lambda p: open(p, "rb").read(1) if not p.endswith("{out_name}") else os.listdir(p))
     def environ(p):
@@ -436,7 +438,7 @@ def build(dest, ctx, copies=1):
 def context(out_dir, other_zip, port, grader_pid):
     """The values attacks are formatted with: the real host paths they try to reach."""
     from autograder.run import grading_root
-    return {"hidden": str(paths.HIDDEN_FIXTURES), "reference": str(paths.REFERENCE_PACKAGE / "layers.py"),
+    return {"hidden": str(HIDDEN_FILE), "hidden_name": HIDDEN_FILE.name, "reference": str(paths.REFERENCE_PACKAGE / "layers.py"),
             "out": str(out_dir), "out_name": Path(out_dir).name, "other_zip": str(other_zip),
             "repo": str(paths.ROOT), "grading_root": str(grading_root()), "port": port, "grader_pid": grader_pid,
             "marker": MARKER, "canary": "canary_first", "secret_env": SECRET_ENV}

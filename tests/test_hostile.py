@@ -45,7 +45,7 @@ def batch(tmp_path_factory):
     ctx = hc.context(out, subs / "canary_last.zip", listener.getsockname()[1], os.getpid())
     corpus = hc.build(subs, ctx)
     names = ["canary_first", *[n for n in corpus if not n.startswith("canary")], "canary_last"]
-    secrets = [paths.HIDDEN_FIXTURES, paths.REFERENCE_PACKAGE / "layers.py", paths.ROOT / "autograder" / "run.py",
+    secrets = [hc.HIDDEN_FILE, paths.REFERENCE_PACKAGE / "layers.py", paths.ROOT / "autograder" / "run.py",
                *[corpus[n][0] for n in names]]
     before = {str(p): _digest(p) for p in secrets}
     tmp_before = set(os.listdir("/tmp"))
@@ -232,14 +232,14 @@ def test_nbgrader_autograde_of_a_hostile_submission_is_contained(tmp_path):
     course = tmp_path / "course"
     hostile = hc.reference_folder(tmp_path / "h", {"layers.py": hc.append_to(
         "_reference_svm = svm_loss\n" + NBGRADER_ATTACK.format(db=course / "gradebook.db", course=course,
-                                                                 hidden=paths.HIDDEN_FIXTURES))})
+                                                                 hidden=hc.HIDDEN_FILE))})
     canary = hc.reference_folder(tmp_path / "c")
     import shutil
     for folder in (hostile, canary):  # nbgrader grades notebooks: each student hands in the release notebook
         for notebook in paths.NOTEBOOKS:
             shutil.copy(paths.RELEASE / f"{notebook}.ipynb", folder / f"{notebook}.ipynb")
     setup_course(course, [hc._zip_folder(hostile, tmp_path / "mallory.zip"), hc._zip_folder(canary, tmp_path / "canary.zip")])
-    watched = [course / "gradebook.db", course / "nbgrader_config.py", paths.HIDDEN_FIXTURES,
+    watched = [course / "gradebook.db", course / "nbgrader_config.py", hc.HIDDEN_FILE,
                course / "submitted" / "canary" / "nntrain" / "nnkit" / "layers.py"]
     before = {p: _digest(p) for p in watched[1:]}
     bin_dir = Path(sys.executable).parent
@@ -310,7 +310,7 @@ def test_a_poisoned_state_dict_costs_only_the_items_that_read_it(tmp_path, table
     from autograder.unpack import unpack
     from conftest import make_submission
     folder = make_submission(tmp_path, patches={"layers.py": hc.append_to(
-        STATE_ATTACK.format(huge=huge, hidden=paths.HIDDEN_FIXTURES))})
+        STATE_ATTACK.format(huge=huge, hidden=hc.HIDDEN_FILE))})
     ws = unpack(folder)
     limits = Limits(seconds=20, memory=2 * 2**30)
     poisoned = grade_item(ws.root, REGISTRY["bn.batchnorm_forward"], table, limits)
