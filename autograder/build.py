@@ -194,7 +194,7 @@ When you are done, pack a submission with `python -m checks.pack` and upload the
 """
 
 
-KIT_ONLY = ("selenium", "pytest")  # the kit's own tests need them; a student's setup does not
+KIT_ONLY = ("selenium", "pytest", "copydetect")  # the kit's tests and instructor tools need them; a student's setup does not
 
 
 def student_requirements():

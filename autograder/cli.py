@@ -1,6 +1,7 @@
-"""python -m autograder <verb>: build, grade, gradescope, gradescope-bundle, nbgrader-course, check. Each verb's docstring is its --help."""
+"""python -m autograder <verb>: build, grade, report, gradescope, gradescope-bundle, nbgrader-course, check. Each verb's docstring is its --help."""
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from . import paths
@@ -91,6 +92,7 @@ def grade(args):
     from .run import Limits, SandboxUnavailable, default_mode, remove_stale
     from .unpack import submission_name
 
+    started = time.perf_counter()
     for s in args.submissions:
         if not Path(s).exists():
             raise UsageError(f"{s}: no such file")
@@ -174,7 +176,43 @@ def grade(args):
         write_config(out, db)
     print(f"wrote {out / 'grades.csv'} and {len(done)} reports in {out}/"
           + ("" if args.no_gradebook else f"; gradebook {db}"))
+    if not args.no_report:
+        _class_report(out, batch_seconds=time.perf_counter() - started)
     return status
+
+
+def _class_report(folder, **options):
+    """Write the class report of a graded folder and print where; a failure is printed, never raised."""
+    from .class_report import make_report
+    try:
+        page, summary, seconds = make_report(folder, **options)
+    except Exception as exc:  # noqa: BLE001 - the grades are written; the report must not undo that
+        print(f"the class report could not be written: {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
+        return None
+    sim = summary["similarity"]
+    flagged = f", {len(sim['pairs'])} similar pairs flagged" if sim else ""
+    print(f"class report: {page} ({summary['graded']} graded submissions, {len(summary['mistakes'])} distinct "
+          f"mistakes{flagged}; {seconds:.1f} s)")
+    return page
+
+
+def report(args):
+    """Write the class report of a graded folder: GRADED_DIR/class_report/index.html (one self-contained page:
+    score histograms, per-item pass rates, the diagnosed mistakes ranked by how many students made them, the
+    submissions not graded, timeouts and unsandboxed runs, saved models' held-out accuracy, grading time, and
+    the pairs of submissions whose code looks copied), with the same numbers in report.json and CSV files.
+    GRADED_DIR is `grade`'s --out folder or an nbgrader course autograded with the kit. Student code is read,
+    never run. Exit 0 when the report is written, 2 for bad usage."""
+    folder = Path(args.graded_dir)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder (give grade's --out folder or an nbgrader course)")
+    if args.known and not Path(args.known).is_dir():
+        raise UsageError(f"{args.known}: no such folder of known solutions")
+    if args.threshold is not None and not 0 < args.threshold <= 1:
+        raise UsageError(f"--threshold must be in (0, 1], got {args.threshold}")
+    page = _class_report(folder, out=args.out, known=args.known, threshold=args.threshold,
+                         similarity=not args.no_similarity)
+    return 0 if page else 1
 
 
 def gradescope(args):
@@ -276,7 +314,16 @@ def parser():
     g.add_argument("--force", action="store_true", help="grade again submissions already graded in DIR")
     g.add_argument("--no-sandbox", action="store_true",
                    help="grade without the bubblewrap sandbox: ONLY for code you trust (reports say so)")
+    g.add_argument("--no-report", action="store_true", help="do not write the class report (DIR/class_report/)")
     g.set_defaults(func=grade)
+    r = sub.add_parser("report", help=report.__doc__.splitlines()[0], description=report.__doc__)
+    r.add_argument("graded_dir", metavar="GRADED_DIR")
+    r.add_argument("--out", metavar="DIR", help="where to write the report (default GRADED_DIR/class_report)")
+    r.add_argument("--known", metavar="DIR", help="also compare every submission with these known solutions "
+                                                  "(each sub-folder or .py file is one)")
+    r.add_argument("--threshold", type=float, help="similarity from which a pair is flagged (default 0.7)")
+    r.add_argument("--no-similarity", action="store_true", help="skip the similarity check")
+    r.set_defaults(func=report)
     gs = sub.add_parser("gradescope", help=gradescope.__doc__.splitlines()[0], description=gradescope.__doc__)
     gs.add_argument("submission", nargs="?", default="/autograder/submission")
     gs.add_argument("--results", default="/autograder/results/results.json")

@@ -70,7 +70,8 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
         limits: Limits per item.
         table: fixtures (default: public and hidden, loaded here).
         notebooks: grade only the items of these notebooks (default: all).
-        keep_notebooks: folder to copy the submitted notebooks into (for formgrader), or None.
+        keep_notebooks: folder to copy the submitted notebooks (for formgrader) and nnkit/*.py (for the class
+            report's similarity check) into, as nbgrader's autograded/<student>/<assignment>/ holds them; or None.
         mode: the sandbox mode (see run.resolve_mode); resolved before anything is unpacked.
         on_verdict: called with the result dict so far after each item (Gradescope writes results.json then).
 
@@ -112,10 +113,12 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
         for it in items(notebooks):
             if it.uses and it.id in by_id:
                 by_id[it.id].note_failing_uses([by_id[u] for u in it.uses if u in by_id])
-        if keep_notebooks:
-            for nb in ws.root.glob("*.ipynb"):
-                Path(keep_notebooks).mkdir(parents=True, exist_ok=True)
-                shutil.copy2(nb, Path(keep_notebooks) / nb.name)
+        if keep_notebooks:  # the notebooks for formgrader, the package for the class report's similarity check
+            keep = Path(keep_notebooks)
+            shutil.rmtree(keep / paths.PACKAGE, ignore_errors=True)  # no file left from an earlier grading
+            for f in [*ws.root.glob("*.ipynb"), *ws.root.glob(f"{paths.PACKAGE}/*.py")]:
+                (keep / f.parent.relative_to(ws.root)).mkdir(parents=True, exist_ok=True)
+                shutil.copy2(f, keep / f.relative_to(ws.root))
     except SubmissionError as exc:
         result["error"] = str(exc)
     except SandboxUnavailable:

@@ -57,6 +57,18 @@ def fill_notebook(path, verdicts):
     return filled
 
 
+KIT_RESULTS = "{notebook}.kit.json"  # beside the autograded notebook: the class report's input
+
+
+def save_structured(root, info, result):
+    """Write the kit's results JSON (report.results_json: scores, structured diagnoses) of one notebook to
+    root/autograded/<student>/<assignment>/<notebook>.kit.json, where `python -m autograder report` finds it."""
+    from .report import write_results
+    folder = Path(root) / "autograded" / info["student"] / info["assignment"]
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_results(folder, {**result, "name": info["student"]}, filename=KIT_RESULTS.format(**info))
+
+
 class KitVerdicts(NbGraderPreprocessor):
     """Replace the outputs of the notebook's graded check cells by the kit's verdicts (see module docstring)."""
 
@@ -72,6 +84,7 @@ class KitVerdicts(NbGraderPreprocessor):
             self.log.error("%s: %s", info["student"], result["error"])
         verdicts = result["verdicts"]
         filled = fill_cells(nb, verdicts)
+        save_structured(root, info, result)
         self.log.info("kit verdicts for %s/%s: %d graded cells, %g of %g points", info["student"], info["notebook"],
                       filled, sum(v.score for v in verdicts), sum(v.points for v in verdicts))
         return nb, resources

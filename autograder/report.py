@@ -6,7 +6,47 @@ import os
 from pathlib import Path
 
 
+RESULTS_FORMAT = 2  # 2: extra_data["items"] holds each item's structured diagnoses (class_report reads them)
 UNSANDBOXED = "WARNING: graded WITHOUT a sandbox (--no-sandbox): student code could read or change anything the grader can."
+
+
+def error_kind(verdict):
+    """Why an item could not run at all, as one word: None (it ran), "not-graded" (the whole submission could
+    not be), "not-implemented", "timeout", "syntax-error", "crash" (an exception, a killed or garbled child) or
+    "model" (a saved model missing or unreadable)."""
+    error = verdict.error
+    if not error:
+        return None
+    if error.startswith("not graded"):
+        return "not-graded"
+    if verdict.accuracy is not None or verdict.fixed_score is not None:
+        return "model"
+    if error.startswith("not implemented"):
+        return "not-implemented"
+    if error.startswith("timed out") or "timed out after" in error or "s of CPU" in error:
+        return "timeout"
+    if error.startswith("SyntaxError"):
+        return "syntax-error"
+    return "crash"
+
+
+def item_diagnoses(verdict):
+    """The structured verdict of one item, for class reports: {"status", "score", "points", "error_kind",
+    "error" (its first line), "diagnoses": [{"hint", "cases"}] (each distinct likely mistake and how many
+    failed cases it explains; hidden cases' hints without their shapes), "in_place": [notes], "accuracy"}."""
+    from .bank.verdict import hidden_hint
+    counts = {}
+    for c in verdict.cases:
+        if not c.passed and c.hint:
+            hint = hidden_hint(c.hint)
+            counts[hint] = counts.get(hint, 0) + 1
+    if verdict.error_hint:
+        hint = hidden_hint(verdict.error_hint)
+        counts[hint] = counts.get(hint, 0) + max(1, verdict.total_cases)
+    return {"status": verdict.status, "score": verdict.score, "points": verdict.points,
+            "error_kind": error_kind(verdict), "error": (verdict.error or "").split("\n")[0] or None,
+            "diagnoses": [{"hint": h, "cases": n} for h, n in counts.items()],
+            "in_place": sorted({n for c in verdict.cases for n in c.notes}), "accuracy": verdict.accuracy}
 
 
 def results_json(result, extra=None):
@@ -25,7 +65,8 @@ def results_json(result, extra=None):
     if result.get("sandbox") == "none":
         output = UNSANDBOXED + "\n" + output
     extra_data = {"submission": result["name"], "error": result.get("error"), "sandbox": result.get("sandbox"),
-                  "skipped": result.get("skipped", []), **(extra or {})}
+                  "skipped": result.get("skipped", []), "format": RESULTS_FORMAT,
+                  "items": {v.id: item_diagnoses(v) for v in verdicts}, **(extra or {})}
     return {"score": round(sum(v.score for v in verdicts), 2),
             "max_score": round(sum(v.points for v in verdicts), 2),
             "execution_time": round(result.get("seconds", 0), 2), "output": output, "tests": tests,

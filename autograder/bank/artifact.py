@@ -146,6 +146,7 @@ def verdict(item, path, images, labels, split):
         return v
     floor, target = TARGETS[dataset]
     v.fixed_score = score(acc, item.points, dataset)
+    v.accuracy = acc
     problems = [] if acc >= target else [f"accuracy {acc:.3f} on the {split} split; full marks from {target:.2f}, "
                                          f"none at or below {floor:.2f}"]
     v.cases = [CaseResult(f"{split} accuracy {acc:.3f} (target {target:.2f})", passed=acc >= target,

@@ -56,6 +56,8 @@ class Verdict:
     fixed_score: float = None  # set by items scored on a scale (a saved model's accuracy), not by cases
     pending: int = 0
     notes: list = field(default_factory=list)  # item-level notes (a layer this model uses fails ...)
+    error_hint: str = None  # the likely mistake behind `error`, when every case failed with it (see collapse)
+    accuracy: float = None  # a saved model's accuracy on the held-out split (artifact items)
 
     @property
     def passed_cases(self):
@@ -98,8 +100,10 @@ class Verdict:
         if self.cases and not any(c.passed for c in self.cases) and len(reasons) == 1 and len(reasons.pop()) == 1:
             self.error = self.cases[0].problems[0]
             hints = {c.hint for c in self.cases}
-            if len(hints) == 1 and None not in hints and hints.pop() not in self.error:
-                self.error += f"\n    likely mistake: {self.cases[0].hint}"
+            if len(hints) == 1 and None not in hints:
+                self.error_hint = hints.pop()
+                if self.error_hint not in self.error:
+                    self.error += f"\n    likely mistake: {self.error_hint}"
             self.cases = [type(c)(c.case, False, c.hidden, notes=c.notes) for c in self.cases]
         return self
 
