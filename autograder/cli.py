@@ -321,7 +321,7 @@ def parser():
     r.add_argument("--out", metavar="DIR", help="where to write the report (default GRADED_DIR/class_report)")
     r.add_argument("--known", metavar="DIR", help="also compare every submission with these known solutions "
                                                   "(each sub-folder or .py file is one)")
-    r.add_argument("--threshold", type=float, help="similarity from which a pair is flagged (default 0.7)")
+    r.add_argument("--threshold", type=float, help="similarity from which a pair is flagged (default 0.8)")
     r.add_argument("--no-similarity", action="store_true", help="skip the similarity check")
     r.set_defaults(func=report)
     gs = sub.add_parser("gradescope", help=gradescope.__doc__.splitlines()[0], description=gradescope.__doc__)

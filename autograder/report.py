@@ -3,9 +3,13 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 
+# How run.py, child.py and grade.py word an item that raised or whose child failed (see error_kind).
+CRASH = re.compile(r"^([\w.]*(Error|Exception|Exit|Interrupt)\b|the process running it |the child's |its output "
+                   r"|sent more than |could not be graded|the outputs of this case )")
 RESULTS_FORMAT = 2  # 2: extra_data["items"] holds each item's structured diagnoses (class_report reads them)
 UNSANDBOXED = "WARNING: graded WITHOUT a sandbox (--no-sandbox): student code could read or change anything the grader can."
 
@@ -27,7 +31,9 @@ def error_kind(verdict):
         return "timeout"
     if error.startswith("SyntaxError"):
         return "syntax-error"
-    return "crash"
+    if CRASH.match(error):
+        return "crash"
+    return None  # every case failed the same way (a dtype, a shape): it ran, its diagnoses say why
 
 
 def item_diagnoses(verdict):

@@ -1,0 +1,267 @@
+"""A generated class for the class report: distinct students with known mistakes and two planted copies.
+
+Each student's package is composed function group by function group (a forward and its backward are one group,
+they share a cache) from three independently written correct versions — the reference, tests/alternative and
+tests/alternative2 — or left as the release's stub. Students are drawn so that no two share more than
+MAX_SHARED of their implemented code (weighted by its token length), as students who wrote their own code
+would not; some get one recorded mistake (autograder/mistakes.py, on a reference group), a few are the
+untouched stubs, and two are near copies of other students (comments added, a variable renamed, two functions
+swapped). build_class() returns the manifest the tests check: each planted mistake's hint and its students,
+and the copied pairs. `python tests/class_corpus.py OUT --students 100` writes the zips.
+"""
+import ast
+import functools
+import random
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from autograder import mistakes, paths  # noqa: E402
+from autograder.bank.items import REGISTRY  # noqa: E402
+from autograder.build import strip_solutions  # noqa: E402
+
+VARIANTS = {"ref": paths.REFERENCE_PACKAGE, "alt": ROOT / "tests" / "alternative" / "nnkit",
+            "alt2": ROOT / "tests" / "alternative2" / "nnkit"}
+GROUPS = {  # group -> (module file, names of its top-level functions or Class.methods)
+    "affine": ("layers.py", ("affine_forward", "affine_backward")),
+    "relu": ("layers.py", ("relu_forward", "relu_backward")),
+    "svm": ("layers.py", ("svm_loss",)),
+    "softmax": ("layers.py", ("softmax_loss",)),
+    "momentum": ("optim.py", ("sgd_momentum",)),
+    "nesterov": ("optim.py", ("nesterov_momentum",)),
+    "adagrad": ("optim.py", ("adagrad",)),
+    "rmsprop": ("optim.py", ("rmsprop",)),
+    "adam": ("optim.py", ("adam",)),
+    "net_init": ("fc_net.py", ("FullyConnectedNet.__init__",)),  # the reference's loss needs its own __init__
+    "net_loss": ("fc_net.py", ("FullyConnectedNet.loss",)),
+}
+MAX_SHARED = 0.7
+# (item, recorded mistake, group it patches): the planted mistakes, each on a reference group
+PLANTED = (("fc.affine_backward", "dw_divided_by_N", "affine"), ("fc.softmax_loss", "forgot_minus_one", "softmax"),
+           ("optim.adam", "no_bias_correction", "adam"), ("fc.relu_backward", "mask_inverted", "relu"),
+           ("fc.svm_loss", "no_mean", "svm"))
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+
+
+def _source(variant, module):
+    """A variant's module text: the reference without its solution markers, an alternative, or the stub."""
+    if variant == "stub":
+        return strip_solutions((paths.REFERENCE_PACKAGE / module).read_text(), module)
+    return SOLUTION_MARKER.sub("", (VARIANTS[variant] / module).read_text())
+
+
+def _defs(text):
+    """{top-level function name or Class.method: (first line, last line)} (1-based, inclusive)."""
+    spans = {}
+    for n in ast.parse(text).body:
+        if isinstance(n, ast.FunctionDef):
+            spans[n.name] = (n.lineno, n.end_lineno)
+        elif isinstance(n, ast.ClassDef):
+            spans.update({f"{n.name}.{m.name}": (m.lineno, m.end_lineno) for m in n.body
+                          if isinstance(m, ast.FunctionDef)})
+    return spans
+
+
+def _imports(text):
+    """The module's top-level import lines."""
+    return [ln for ln in text.splitlines() if ln.startswith(("import ", "from "))]
+
+
+def compose(choice):
+    """{module file: text} of a package whose groups come from the chosen variants ({group: variant})."""
+    files = {}
+    for module in ("layers.py", "optim.py", "fc_net.py"):
+        base = _source("ref", module)
+        lines = base.splitlines(keepends=True)
+        spans = _defs(base)
+        extra, swaps, imports = [], [], []
+        for group, (mod, names) in GROUPS.items():
+            if mod != module or choice[group] == "ref":
+                continue
+            other = _source(choice[group], module)
+            other_lines, other_defs = other.splitlines(keepends=True), _defs(other)
+            imports += [ln for ln in _imports(other) if ln not in base and ln not in imports]
+            for name in names:
+                a, b = other_defs[name]
+                swaps.append((spans[name], "".join(other_lines[a - 1:b])))
+            for helper, (a, b) in other_defs.items():  # an alternative's own helpers (alt2's _state)
+                if helper not in spans and helper.startswith("_") and "".join(other_lines[a - 1:b]) not in extra:
+                    extra.append("".join(other_lines[a - 1:b]))
+        for (a, b), text in sorted(swaps, reverse=True):
+            lines[a - 1:b] = [text]
+        first = next(n.lineno for n in ast.parse(base).body if isinstance(n, (ast.FunctionDef, ast.ClassDef)))
+        # the variants' imports go before the first definition
+        lines[first - 1:first - 1] = [ln + "\n" for ln in imports]
+        files[module] = "".join(lines) + "".join("\n\n" + e for e in extra)
+    files["layer_utils.py"] = _source("ref", "layer_utils.py")
+    files["__init__.py"] = _source("ref", "__init__.py")
+    return files
+
+
+def _weights():
+    """{(group, variant): tokens of that group's code that the similarity check sees (stubs removed)."""
+    from autograder import similarity
+    from autograder.class_report import starter_code
+    boiler = similarity.boilerplate_hashes([similarity.package_text(starter_code())])
+    weights = {}
+    for group, (module, names) in GROUPS.items():
+        for variant in VARIANTS:
+            text = _source(variant, module)
+            if names:
+                lines, spans = text.splitlines(keepends=True), _defs(text)
+                text = "".join("".join(lines[spans[n][0] - 1:spans[n][1]]) for n in names)
+            weights[group, variant] = similarity.fingerprint(group, text, boiler).token_coverage
+    return weights
+
+
+def _shared(a, b, weights):
+    """The share of the smaller of two students' implemented code that uses the same variants."""
+    own = [sum(weights[g, v] for g, v in c.items() if v != "stub") for c in (a, b)]
+    same = sum(weights[g, v] for g, v in a.items() if v != "stub" and b[g] == v)
+    return same / max(1, min(own))
+
+
+def _disguise(files):
+    """A near copy: comments and blank lines added, a local variable renamed, two functions swapped."""
+    out = {}
+    for name, text in files.items():
+        text = re.sub(r"^(    )(\w+ = )", r"\1# step\n\1\2", text, count=6, flags=re.M)
+        text = re.sub(r"\bmargins\b", "margin_matrix", text)
+        out[name] = text.replace("\n\n\ndef ", "\n\n\n# ---\ndef ")
+    spans = _defs(out["optim.py"])
+    if "adagrad" in spans and "rmsprop" in spans:
+        lines = out["optim.py"].splitlines(keepends=True)
+        (a1, b1), (a2, b2) = spans["adagrad"], spans["rmsprop"]
+        first, second = lines[a1 - 1:b1], lines[a2 - 1:b2]
+        lines[a2 - 1:b2] = first
+        lines[a1 - 1:b1] = second
+        out["optim.py"] = "".join(lines)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_model():
+    import numpy as np
+    from autograder.samples import REFERENCE_MODEL
+    with np.load(REFERENCE_MODEL, allow_pickle=False) as f:
+        return {k: f[k] for k in f.files}
+
+
+def _model_bytes(rng, noise):
+    """The reference's saved model with Gaussian noise of the given scale added to its weights (.npz bytes)."""
+    import io
+    import numpy as np
+    arrays = dict(_reference_model())
+    noise_rng = np.random.default_rng(rng.randrange(2**31))
+    for k in arrays:
+        if k.startswith("W"):
+            arrays[k] = arrays[k] + noise * np.std(arrays[k]) * noise_rng.standard_normal(arrays[k].shape)
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)  # uncompressed: noisy weights do not compress, and deflating them is slow
+    return buf.getvalue()
+
+
+def _write_zip(path, members):
+    """A zip of {name: text or bytes}, stored without compression (fast to write and to unpack)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name in sorted(members):
+            z.writestr(name, members[name])
+    return Path(path)
+
+
+def draw_students(n, planted_counts, n_stubs=2, n_partial=3, seed=0, max_shared=MAX_SHARED):
+    """[(name, {group: variant}, planted (item, mistake) or None)] for n students (before the copies)."""
+    rng = random.Random(seed)
+    weights = _weights()
+    plan = [("stubs", None)] * n_stubs + [("partial", None)] * n_partial
+    for (item, name, group), count in zip(PLANTED, planted_counts):
+        plan += [("mistake", (item, name, group))] * count
+    plan += [("correct", None)] * (n - len(plan))
+    students, chosen = [], []
+    for k, (kind, planted) in enumerate(plan):
+        for _ in range(5000):
+            choice = {g: rng.choice(list(VARIANTS)) for g in GROUPS}
+            if kind == "stubs":
+                choice = {g: "stub" for g in GROUPS}
+            elif kind == "partial":
+                for g in rng.sample(list(GROUPS), 3):
+                    choice[g] = "stub"
+            if planted:
+                choice[planted[2]] = "ref"
+            if choice["net_loss"] == "ref" and choice["net_init"] not in ("ref", "stub"):
+                continue
+            if kind == "stubs" or all(_shared(choice, c, weights) <= max_shared for c in chosen):
+                break
+        else:
+            raise RuntimeError(f"could not draw student {k} distinct enough from the others; lower n")
+        if kind != "stubs":
+            chosen.append(choice)
+        students.append((f"s{k:03d}_{kind}", choice, planted[:2] if planted else None))
+    return students
+
+
+def build_class(out, n=100, planted_counts=(12, 9, 7, 5, 3), copies=2, seed=0, no_model=3, max_shared=MAX_SHARED,
+                n_stubs=2, n_partial=3):
+    """Write n + copies student zips into out; returns the manifest.
+
+    Returns:
+        dict: "zips" (paths), "mistakes" ({hint: sorted students}), "copies" ([(original, copy)]),
+        "stubs" (names), "no_model" (names without a saved model).
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed + 1)
+    students = draw_students(n, planted_counts, n_stubs, n_partial, seed, max_shared)
+    by_key = {(m.item, m.name): m for m in mistakes.MISTAKES}
+    packages, manifest = {}, {"zips": [], "mistakes": {}, "copies": [], "stubs": [], "no_model": []}
+    for name, choice, planted in students:
+        files = compose(choice)
+        if planted:
+            m = by_key[planted]
+            if files[m.file].count(m.old) != 1:
+                raise RuntimeError(f"{name}: mistake {planted} does not apply")
+            files[m.file] = files[m.file].replace(m.old, m.new)
+            hint = REGISTRY[m.item].mistakes[m.name]
+            manifest["mistakes"].setdefault(hint, []).append(name)
+        packages[name] = files
+        if name.endswith("_stubs"):
+            manifest["stubs"].append(name)
+    originals = [next(name for name, _, p in students if name.endswith("_correct")),  # one right, one wrong
+                 next(name for name, _, p in students if p and p[1] == "forgot_minus_one")][:copies]
+    for k, original in enumerate(originals):
+        copy = f"z{k:02d}_copy"
+        packages[copy] = _disguise(packages[original])
+        manifest["copies"].append((original, copy))
+        hint = next((h for h, names in manifest["mistakes"].items() if original in names), None)
+        if hint:
+            manifest["mistakes"][hint].append(copy)
+    implemented = [s for s in packages if not s.endswith("_stubs")]
+    without = set(rng.sample(implemented, no_model))
+    for name, files in sorted(packages.items()):
+        members = {f"{paths.ASSIGNMENT}/{paths.PACKAGE}/{f}": t for f, t in files.items()}
+        if name not in without and not name.endswith("_stubs"):
+            members[f"{paths.ASSIGNMENT}/artifacts/best_model.npz"] = _model_bytes(rng, rng.uniform(0, 0.6))
+        else:
+            manifest["no_model"].append(name)
+        manifest["zips"].append(_write_zip(out / f"{name}.zip", members))
+    manifest["mistakes"] = {h: sorted(v) for h, v in manifest["mistakes"].items()}
+    return manifest
+
+
+def main():
+    import argparse
+    import json
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("out")
+    p.add_argument("--students", type=int, default=100)
+    args = p.parse_args()
+    manifest = build_class(args.out, args.students)
+    print(json.dumps({k: v for k, v in manifest.items() if k != "zips"}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
