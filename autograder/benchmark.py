@@ -3,7 +3,8 @@
 Prints the wall time to grade one full submission (the reference sample), and a batch of N copies of it
 with --jobs 1 and --jobs 2, through the real command line (child processes, reports, gradebook).
 With --notebooks, it also times each reference notebook top to bottom against the budget; with --mutants it
-grades the mutant corpus and prints how many wrong versions lose points and get a named reason.
+grades the mutant corpus and prints how many wrong versions lose points and get a named reason; with --report N
+it times the class report on N submissions (a few graded for real, their results and distinct code replicated).
 """
 import argparse
 import shutil
@@ -32,6 +33,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=10, help="submissions in the batch (default 10)")
     parser.add_argument("--notebooks", action="store_true", help="also time the reference notebooks")
+    parser.add_argument("--report", type=int, metavar="N",
+                        help="also time the class report on N submissions (tests/class_corpus.py --benchmark N)")
     parser.add_argument("--mutants", action="store_true",
                         help="also grade the mutant corpus (tests/mutant_corpus.py): points lost, reasons named")
     args = parser.parse_args()
@@ -55,9 +58,12 @@ def main():
             print(f"batch of {n}, --jobs {jobs}: {seconds:.1f} s ({seconds / n:.2f} s per submission)")
         if args.notebooks:
             time_notebooks(tmp)
+    from . import paths
     if args.mutants:
-        from . import paths
         subprocess.run([sys.executable, str(paths.ROOT / "tests" / "mutant_corpus.py")], check=False)
+    if args.report:
+        subprocess.run([sys.executable, str(paths.ROOT / "tests" / "class_corpus.py"), "--benchmark",
+                        str(args.report)], check=False)
 
 
 def time_notebooks(tmp):

@@ -9,6 +9,7 @@ import html
 import io
 
 MAX_PAIRS_SHOWN = 40  # side-by-side views on the page (every flagged pair is in the table and the CSV)
+OPEN_PAIRS = 2  # the first pairs' views are open; the others open on click
 MAX_NAMES = 60        # student names listed per mistake on the page (all of them are in mistakes.csv)
 
 STYLE = """
@@ -147,7 +148,7 @@ def section_problems(s):
                + (table(["student", "item", "why"], [[r["student"], r["item"], r["why"]] for r in p["timeouts"]])
                   if p["timeouts"] else "<p>None.</p>"))
     out.append(f"<h3>Crashes and syntax errors ({len(p['crashes'])})</h3>"
-               + (table(["student", "item", "why"], [[r["student"], r["item"], r["why"]] for r in p["crashes"]])
+               + (table(["student", "items", "why"], [[r["student"], r["item"], r["why"]] for r in p["crashes"]])
                   if p["crashes"] else "<p>None.</p>"))
     out.append(f"<h3>Graded without a sandbox ({len(p['unsandboxed'])})</h3>"
                + (f"<p>{esc(', '.join(p['unsandboxed']))}</p>" if p["unsandboxed"] else "<p>None.</p>"))
@@ -185,9 +186,9 @@ def section_timing(s):
 
 def _pair_views(pairs, docs):
     out = []
-    for p in pairs[:MAX_PAIRS_SHOWN]:
-        from .similarity import marked_lines
-        out.append(f'<details><summary>{esc(p.a)} and {esc(p.b)}: {p.score:.0%} ({p.tokens} matching tokens)'
+    from .similarity import marked_lines
+    for k, p in enumerate(pairs[:MAX_PAIRS_SHOWN]):
+        out.append(f'<details{" open" if k < OPEN_PAIRS else ""}><summary>{esc(p.a)} and {esc(p.b)}: {p.score:.0%} ({p.tokens} matching tokens)'
                    f'</summary><div class="pair">'
                    f'<div><b>{esc(p.a)}</b> ({p.sim_a:.0%} of its code)<pre>{marked_lines(docs.get(p.a, ""), p.slices_a)}'
                    f'</pre></div><div><b>{esc(p.b)}</b> ({p.sim_b:.0%} of its code)<pre>'

@@ -80,8 +80,12 @@ def summarize(batch, similarity=None, batch_seconds=None):
                 row[kind] += 1
             if kind == "timeout":
                 problems["timeouts"].append({"student": s.name, "item": name, "why": info.get("error")})
-            elif kind in ("crash", "syntax-error"):
-                problems["crashes"].append({"student": s.name, "item": name, "why": info.get("error")})
+            elif kind in ("crash", "syntax-error"):  # one row per student and reason, naming its items
+                same = [c for c in problems["crashes"] if c["student"] == s.name and c["why"] == info.get("error")]
+                if same:
+                    same[0]["item"] += f", {name}"
+                else:
+                    problems["crashes"].append({"student": s.name, "item": name, "why": info.get("error")})
             if info.get("accuracy") is not None:
                 accuracies.append({"student": s.name, "item": name, "accuracy": info["accuracy"]})
             elif kind == "model":

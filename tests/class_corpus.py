@@ -252,13 +252,67 @@ def build_class(out, n=100, planted_counts=(12, 9, 7, 5, 3), copies=2, seed=0, n
     return manifest
 
 
+def benchmark_batch(out, n=300, real=12, seed=0):
+    """A graded folder of n submissions for timing the report: `real` of them graded for real (a generated
+    class of that size), their results replicated to n (name and time changed), each replica with its own
+    composed package (no two alike). Returns (folder, seconds spent grading the real ones)."""
+    import json
+    import subprocess
+    import time
+    out = Path(out)
+    manifest = build_class(out / "zips", n=real, planted_counts=(2, 2, 1, 1), n_stubs=1, n_partial=2, seed=seed)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, manifest["zips"]), "--out",
+                    str(out / "graded"), "--jobs", "2", "--quiet", "--no-gradebook", "--no-report"], check=True,
+                   cwd=ROOT, stdout=subprocess.DEVNULL)
+    grading = time.perf_counter() - start
+    graded = sorted((out / "graded").glob("*.json"))
+    results = [json.loads(f.read_text()) for f in graded]
+    rng = random.Random(seed)
+    students = draw_students(n, (), n_stubs=0, n_partial=0, seed=seed, max_shared=1.0)
+    for k, (_, choice, _) in enumerate(students):
+        name = f"r{k:04d}"
+        data = json.loads(json.dumps(results[k % len(results)]))
+        data["extra_data"]["submission"] = name
+        data["execution_time"] = round(data["execution_time"] * rng.uniform(0.8, 1.2), 2)
+        (out / "graded" / f"{name}.json").write_text(json.dumps(data))
+        pkg = out / "graded" / "autograded" / name / paths.ASSIGNMENT / paths.PACKAGE
+        pkg.mkdir(parents=True, exist_ok=True)
+        for f, text in compose(choice).items():
+            (pkg / f).write_text(text)
+    for f in graded:  # only the replicas remain: n submissions
+        f.unlink()
+    return out / "graded", grading
+
+
 def main():
     import argparse
     import json
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("out")
+    p.add_argument("out", nargs="?", help="folder to write the class's zips into")
     p.add_argument("--students", type=int, default=100)
+    p.add_argument("--benchmark", type=int, metavar="N",
+                   help="instead: time the class report on N submissions (a few graded for real, replicated)")
     args = p.parse_args()
+    if args.benchmark:
+        import tempfile
+        import time
+        from autograder.class_report import make_report
+        with tempfile.TemporaryDirectory() as tmp:
+            folder, grading = benchmark_batch(tmp, args.benchmark)
+            start = time.perf_counter()
+            _, summary, _ = make_report(folder)
+            seconds = time.perf_counter() - start
+            start = time.perf_counter()
+            make_report(folder, similarity=False)
+            without = time.perf_counter() - start
+        sim = summary["similarity"]
+        print(f"class report on {summary['submissions']} submissions ({sim['pairs_compared']} pairs compared): "
+              f"{seconds:.1f} s, of which the similarity check {seconds - without:.1f} s "
+              f"(12 distinct submissions graded for real first in {grading:.1f} s, not counted)")
+        return
+    if not args.out:
+        p.error("give OUT, or --benchmark N")
     manifest = build_class(args.out, args.students)
     print(json.dumps({k: v for k, v in manifest.items() if k != "zips"}, indent=1))
 

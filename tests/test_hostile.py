@@ -106,7 +106,7 @@ def test_canaries_before_and_after_the_attacks_keep_full_marks(batch):
 def test_nothing_outside_the_sandbox_changed(batch):
     assert batch["before"] == batch["after"]  # secrets, the grader's code and every submission's zip
     expected = {f"{n}.json" for n in batch["names"]} | {"grades.csv", "gradebook.db", "nbgrader_config.py"}
-    assert set(os.listdir(batch["out"])) - {"autograded", "source"} == expected
+    assert set(os.listdir(batch["out"])) - {"autograded", "source", "class_report"} == expected
     assert not [n for n in batch["new_tmp"] if hc.MARKER in n or n.startswith("big")]
     assert batch["connections"] == 0
 
@@ -320,3 +320,13 @@ def test_a_poisoned_state_dict_costs_only_the_items_that_read_it(tmp_path, table
     for other in ("bn.batchnorm_backward", "bn.layernorm_forward", "fc.affine_forward"):  # they never read it
         verdict = grade_item(ws.root, REGISTRY[other], table, limits)
         assert verdict.score == verdict.points, verdict.text()
+
+
+def test_the_class_report_of_the_hostile_batch_is_written_and_escaped(batch):
+    """The report reads every hostile submission's code and results (never runs them) and writes a page where
+    no student text is markup."""
+    assert "class report:" in batch["proc"].stdout, batch["proc"].stderr[-2000:]
+    summary = json.loads((batch["out"] / "class_report" / "report.json").read_text())
+    assert summary["submissions"] == len(batch["names"])
+    page = (batch["out"] / "class_report" / "index.html").read_text()
+    assert page.count("<script>") == 1  # the page's own sorting script, nothing from a submission

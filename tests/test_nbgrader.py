@@ -131,6 +131,20 @@ def test_nbgrader_never_copies_reference_code_into_the_course(course):
 
 
 @pytest.mark.notebook
+def test_class_report_reads_the_course_nbgrader_autograded(course):
+    """The hook keeps the kit's structured results beside each autograded notebook; the report reads them."""
+    from autograder.class_report import make_report
+    root, students, _ = course
+    page, summary, _ = make_report(root, out=root.parent / "course_report")
+    assert summary["graded"] == 4 and set(summary["scores"]["totals"]) == set(students)
+    assert summary["scores"]["totals"]["reference"] == 75
+    partial = {m["hint"] for m in summary["mistakes"] if "partial" in m["students"]}
+    assert "dw divided by N, but the mean is already in dout" in partial
+    assert {p["b"] for p in summary["similarity"]["pairs"]} <= set(students)  # all four derive from the reference
+    assert summary["problems"]["timeouts"][0]["student"] == "broken"
+
+
+@pytest.mark.notebook
 def test_feedback_shows_the_kits_reasons(course):
     root, _, _ = course
     out = subprocess.run([str(BIN / "nbgrader"), "generate_feedback", paths.ASSIGNMENT], cwd=root,
