@@ -162,3 +162,37 @@ def test_an_instructor_grades_by_hand_in_the_formgrader_and_nbgrader_export_has_
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(open(out))}
     assert rows == {"partial": round(PARTIAL + 3, 2), "reference": FULL}
+
+
+def test_an_instructor_opens_the_class_report_from_disk(tmp_path, browser):
+    """The report opens from a file:// URL with no network, shows every section and its plots, sorts a table
+    on a header click, and shows the side-by-side view of a similar pair."""
+    from selenium.webdriver.common.by import By
+    from autograder.bank.compare import CaseResult
+    from autograder.bank.verdict import Verdict
+    from autograder.class_report import make_report
+    from autograder.report import write_results
+    for k, name in enumerate(("ann", "bob", "cat")):
+        hint = "dw divided by N, but the mean is already in dout" if k else None
+        v = Verdict("fc.affine_backward", "affine_backward", 6,
+                    cases=[CaseResult("a", not hint, problems=[] if not hint else ["dw wrong"], hint=hint)])
+        write_results(tmp_path, {"name": name, "verdicts": [v], "seconds": 1.5 + k, "sandbox": "bwrap"})
+        pkg = tmp_path / "autograded" / name / paths.ASSIGNMENT / paths.PACKAGE
+        pkg.mkdir(parents=True)
+        source = paths.REFERENCE_PACKAGE / "layers.py" if name != "cat" else paths.ROOT / "tests" / "alternative" \
+            / paths.PACKAGE / "layers.py"
+        (pkg / "layers.py").write_text(source.read_text())
+    page, _, _ = make_report(tmp_path)
+    browser.get(page.as_uri())
+    for section in ("scores", "items", "mistakes", "problems", "models", "timing", "similarity"):
+        assert browser.find_element(By.ID, section).is_displayed()
+    images = browser.find_elements(By.CSS_SELECTOR, "img")
+    assert len(images) >= 4 and all(browser.execute_script("return arguments[0].naturalWidth", i) > 0
+                                     for i in images)
+    mistakes = browser.find_element(By.XPATH, "//h2[@id='mistakes']/following-sibling::table[1]")
+    assert "dw divided by N" in mistakes.text and "bob" in mistakes.text
+    items = browser.find_element(By.XPATH, "//h2[@id='items']/following-sibling::table[1]")
+    items.find_element(By.TAG_NAME, "th").click()  # sortable without any library
+    assert browser.find_elements(By.CSS_SELECTOR, "details[open] mark")  # ann and bob: the same code, marked
+    assert "ann and bob" in browser.find_element(By.CSS_SELECTOR, "details summary").text
+    browser.save_screenshot(str(tmp_path / "class_report.png"))
