@@ -158,9 +158,15 @@ def _csv(rows, header):
 
 
 def starter_code():
-    """The release's stub package as {file name: text} (the similarity check's boilerplate), or {} if absent."""
+    """The starter code students were given, as documents for the similarity check's boilerplate: the release's
+    stub package, and the reference package with its solutions stripped (what the build makes the stubs from,
+    so a release not rebuilt yet still counts as given). Absent parts are left out."""
+    from .build import strip_solutions
     from .class_batch import read_code
-    return read_code(paths.ROOT / "release" / paths.ASSIGNMENT / paths.PACKAGE)
+    from .similarity import package_text
+    release = read_code(paths.ROOT / "release" / paths.ASSIGNMENT / paths.PACKAGE)
+    source = {n: strip_solutions(t, n) for n, t in read_code(paths.REFERENCE_PACKAGE).items()}
+    return [package_text(files) for files in (release, source) if files]
 
 
 def make_report(graded_dir, out=None, known=None, threshold=None, batch_seconds=None, similarity=True):
@@ -187,8 +193,7 @@ def make_report(graded_dir, out=None, known=None, threshold=None, batch_seconds=
     if similarity:
         docs = {s.name: sim_mod.package_text(s.code) for s in batch.submissions.values() if s.code}
         known_docs = {f"known: {k}": v for k, v in sim_mod.read_known(known).items()} if known else None
-        stubs = starter_code()
-        sim = sim_mod.compare_all(docs, [sim_mod.package_text(stubs)] if stubs else [], known_docs,
+        sim = sim_mod.compare_all(docs, starter_code(), known_docs,
                                   threshold if threshold is not None else sim_mod.THRESHOLD)
         docs.update(known_docs or {})
     summary = summarize(batch, sim, batch_seconds)
