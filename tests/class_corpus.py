@@ -3,7 +3,7 @@
 Each student's package is composed function group by function group (a forward and its backward are one group,
 they share a cache) from three independently written correct versions — the reference, tests/alternative and
 tests/alternative2 — or left as the release's stub. Students are drawn so that no two share more than
-MAX_SHARED of their implemented code (weighted by its token length), as students who wrote their own code
+MAX_SHARED of their implemented code (as the similarity check sees it), as students who wrote their own code
 would not; some get one recorded mistake (autograder/mistakes.py, on a reference group), a few are the
 untouched stubs, and two are near copies of other students (comments added, a variable renamed, two functions
 swapped). build_class() returns the manifest the tests check: each planted mistake's hint and its students,
@@ -39,7 +39,7 @@ GROUPS = {  # group -> (module file, names of its top-level functions or Class.m
     "net_init": ("fc_net.py", ("FullyConnectedNet.__init__",)),  # the reference's loss needs its own __init__
     "net_loss": ("fc_net.py", ("FullyConnectedNet.loss",)),
 }
-MAX_SHARED = 0.67
+MAX_SHARED = 0.75
 # (item, recorded mistake, group it patches): the planted mistakes, each on a reference group
 PLANTED = (("fc.affine_backward", "dw_divided_by_N", "affine"), ("fc.softmax_loss", "forgot_minus_one", "softmax"),
            ("optim.adam", "no_bias_correction", "adam"), ("fc.relu_backward", "mask_inverted", "relu"),
@@ -47,6 +47,7 @@ PLANTED = (("fc.affine_backward", "dw_divided_by_N", "affine"), ("fc.softmax_los
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 
 
+@functools.lru_cache(maxsize=None)
 def _source(variant, module):
     """A variant's module text: the reference without its solution markers, an alternative, or the stub."""
     if variant == "stub":
@@ -102,27 +103,31 @@ def compose(choice):
     return files
 
 
-def _weights():
-    """{(group, variant): tokens of that group's code that the similarity check sees (stubs removed)."""
-    from autograder import similarity
-    from autograder.class_report import starter_code
-    boiler = similarity.boilerplate_hashes(starter_code())
-    weights = {}
-    for group, (module, names) in GROUPS.items():
-        for variant in VARIANTS:
-            text = _source(variant, module)
-            if names:
-                lines, spans = text.splitlines(keepends=True), _defs(text)
-                text = "".join("".join(lines[spans[n][0] - 1:spans[n][1]]) for n in names)
-            weights[group, variant] = similarity.fingerprint(group, text, boiler).token_coverage
-    return weights
+@functools.lru_cache(maxsize=None)
+def _kgrams():
+    """{(group, variant): the set of 25-character k-grams of that group's code as copydetect filters it (each
+    name one character), less those of the stubs}: what the similarity check can match, without its hashes
+    (which Python salts per process), so the class drawn from them is the same in every run."""
+    from copydetect.utils import filter_code
+
+    def grams(variant, module, names):
+        text = _source(variant, module)
+        lines, spans = text.splitlines(keepends=True), _defs(text)
+        code = filter_code("".join("".join(lines[spans[n][0] - 1:spans[n][1]]) for n in names), "x.py")[0]
+        return {code[i:i + 25] for i in range(len(code) - 24)}
+    return {(group, variant): frozenset(grams(variant, module, names) - grams("stub", module, names))
+            for group, (module, names) in GROUPS.items() for variant in VARIANTS}
 
 
-def _shared(a, b, weights):
-    """The share of the smaller of two students' implemented code that uses the same variants."""
-    own = [sum(weights[g, v] for g, v in c.items() if v != "stub") for c in (a, b)]
-    same = sum(weights[g, v] for g, v in a.items() if v != "stub" and b[g] == v)
-    return same / max(1, min(own))
+def _code_grams(choice):
+    """The k-grams of a student's implemented groups."""
+    sets = _kgrams()
+    return frozenset().union(*[sets[g, v] for g, v in choice.items() if v != "stub"])
+
+
+def _shared(a, b):
+    """The share of the smaller of two students' k-gram sets that the other has too."""
+    return len(a & b) / max(1, min(len(a), len(b)))
 
 
 def _disguise(files):
@@ -176,14 +181,13 @@ def _write_zip(path, members):
 def draw_students(n, planted_counts, n_stubs=2, n_partial=3, seed=0, max_shared=MAX_SHARED):
     """[(name, {group: variant}, planted (item, mistake) or None)] for n students (before the copies)."""
     rng = random.Random(seed)
-    weights = _weights()
     plan = [("stubs", None)] * n_stubs + [("partial", None)] * n_partial
     for (item, name, group), count in zip(PLANTED, planted_counts):
         plan += [("mistake", (item, name, group))] * count
     plan += [("correct", None)] * (n - len(plan))
     students, chosen = [], []
     for k, (kind, planted) in enumerate(plan):
-        for _ in range(5000):
+        for _ in range(20000):
             choice = {g: rng.choice(list(VARIANTS)) for g in GROUPS}
             if kind == "stubs":
                 choice = {g: "stub" for g in GROUPS}
@@ -194,12 +198,13 @@ def draw_students(n, planted_counts, n_stubs=2, n_partial=3, seed=0, max_shared=
                 choice[planted[2]] = "ref"
             if choice["net_loss"] == "ref" and choice["net_init"] not in ("ref", "stub"):
                 continue
-            if kind == "stubs" or all(_shared(choice, c, weights) <= max_shared for c in chosen):
+            grams = _code_grams(choice)
+            if kind == "stubs" or all(_shared(grams, c) <= max_shared for c in chosen):
                 break
         else:
             raise RuntimeError(f"could not draw student {k} distinct enough from the others; lower n")
         if kind != "stubs":
-            chosen.append(choice)
+            chosen.append(grams)
         students.append((f"s{k:03d}_{kind}", choice, planted[:2] if planted else None))
     return students
 
