@@ -2,13 +2,14 @@
 
 Each student's package (nnkit/*.py, concatenated in file-name order) is one document. copydetect tokenizes it
 with Pygments, replaces names by placeholders (so renaming variables changes nothing), hashes every k-gram of
-tokens, keeps a winnowed subset of the hashes and removes those of the boilerplate: here the release's stubs
+tokens (with a stable hash here, so a batch gets the same scores on every run), keeps a winnowed subset of the hashes and removes those of the boilerplate: here the release's stubs
 (signatures, docstrings, the `raise NotImplementedError` lines), so shared starter code never counts. Two
 documents' similarity is the share of each one's fingerprinted tokens that the other also has; a pair is
 flagged when the larger share reaches `threshold` and at least `min_tokens` tokens match (a submission with
 two small functions implemented can match another one entirely by coincidence). No student code is run.
 """
 import html
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import StringIO
 from itertools import combinations
@@ -42,11 +43,39 @@ def package_text(files):
     return "".join(f"# ===== {name} =====\n{text}\n" for name, text in sorted(files.items()))
 
 
+def stable_kgram_hashes(string, k):
+    """The hash of every k-character substring of string, the same in every process: a polynomial rolling hash
+    (mod 2**64) of its code points. copydetect's own uses Python's hash(), salted per process, so the same batch
+    would get slightly different fingerprints, scores and flags on every run."""
+    import numpy as np
+    codes = np.frombuffer(string.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - k + 1
+    if n <= 0:
+        return np.array([], dtype=np.int64)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * np.uint64(1_000_003) + codes[j:j + n]
+    return h.view(np.int64)
+
+
+@contextmanager
+def stable_hashes():
+    """Within the block, copydetect fingerprints with stable_kgram_hashes."""
+    from copydetect import utils
+    saved = utils.hashed_kgrams
+    utils.hashed_kgrams = stable_kgram_hashes
+    try:
+        yield
+    finally:
+        utils.hashed_kgrams = saved
+
+
 def boilerplate_hashes(texts):
     """Every k-gram hash of the given starter code (copydetect does the same for its boilerplate files)."""
     import numpy as np
-    from copydetect.utils import filter_code, hashed_kgrams
-    hashes = [hashed_kgrams(filter_code(t, "starter.py")[0], NOISE_K) for t in texts if t]
+    from copydetect.utils import filter_code
+    hashes = [stable_kgram_hashes(filter_code(t, "starter.py")[0], NOISE_K) for t in texts if t]
     return np.unique(np.concatenate(hashes)) if hashes else np.array([], dtype=np.int64)
 
 
@@ -72,10 +101,11 @@ def compare_all(docs, boilerplate_texts=(), known=None, threshold=THRESHOLD, min
     """
     from copydetect.detector import compare_files
     boiler = boilerplate_hashes(boilerplate_texts)
-    prints = {n: fingerprint(n, t, boiler) for n, t in sorted(docs.items()) if t.strip()}
+    with stable_hashes():
+        prints = {n: fingerprint(n, t, boiler) for n, t in sorted(docs.items()) if t.strip()}
+        known_prints = {k: fingerprint(k, t, boiler) for k, t in sorted((known or {}).items())}
     skipped = sorted(n for n in docs if n not in prints or not prints[n].hashes)
     prints = {n: p for n, p in prints.items() if p.hashes}
-    known_prints = {k: fingerprint(k, t, boiler) for k, t in sorted((known or {}).items())}
 
     def pair(na, pa, nb, pb):
         if not pa.hashes & pb.hashes:
