@@ -15,8 +15,8 @@ from io import StringIO
 from itertools import combinations
 from pathlib import Path
 
-NOISE_K = 25         # copydetect's default noise threshold: matches shorter than 25 tokens are never seen
-GUARANTEE_T = 30     # and its default guarantee threshold: matches of 30 tokens or more always are
+NOISE_K = 25         # copydetect's default noise threshold: matches shorter than 25 filtered characters never count
+GUARANTEE_T = 30     # and its default guarantee threshold: matches of 30 or more always do
 THRESHOLD = 0.8      # flag a pair from this similarity (the larger of the two shares); see README
 MIN_TOKENS = 200     # ... when at least this many tokens match
 
