@@ -137,7 +137,7 @@ def test_class_report_reads_the_course_nbgrader_autograded(course):
     root, students, _ = course
     page, summary, _ = make_report(root, out=root.parent / "course_report")
     assert summary["graded"] == 4 and set(summary["scores"]["totals"]) == set(students)
-    assert summary["scores"]["totals"]["reference"] == 75
+    assert summary["scores"]["totals"]["reference"] == FULL
     partial = {m["hint"] for m in summary["mistakes"] if "partial" in m["students"]}
     assert "dw divided by N, but the mean is already in dout" in partial
     assert {p["b"] for p in summary["similarity"]["pairs"]} <= set(students)  # all four derive from the reference
