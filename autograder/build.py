@@ -153,11 +153,16 @@ def strip_solutions(text, filename="<module>"):
     return "".join(out)
 
 
+def save_fixtures(stem, table):
+    """fixtures.save_split by each item's notebook; returns the paths written."""
+    from .bank.items import REGISTRY
+    return fixtures.save_split(stem, table, lambda item_id: REGISTRY[item_id].notebook)
+
+
 def write_fixtures():
     public, hidden = compute_fixtures()
-    from .bank.items import REGISTRY
     for stem, table in ((fixtures.PUBLIC, public), (paths.HIDDEN_FIXTURES, hidden)):
-        fixtures.save_split(stem, table, lambda item_id: REGISTRY[item_id].notebook)
+        save_fixtures(stem, table)
     return public, hidden
 
 
@@ -246,10 +251,9 @@ def stale_files():
     from .samples import SAMPLES, write_samples
     stale = []
     public, hidden = compute_fixtures()
-    from .bank.items import REGISTRY
     for table, stem in ((public, fixtures.PUBLIC), (hidden, paths.HIDDEN_FIXTURES)):
         with tempfile.TemporaryDirectory() as tmp:
-            fresh = fixtures.save_split(Path(tmp) / stem.name, table, lambda item_id: REGISTRY[item_id].notebook)
+            fresh = save_fixtures(Path(tmp) / stem.name, table)
             committed = {p.name: p for p in fixtures.files(stem)}
             for path in fresh:
                 if path.name not in committed or not _same_file(path, committed.pop(path.name)):

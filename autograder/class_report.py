@@ -8,14 +8,12 @@
     similar_pairs.csv  the submissions whose code looks copied
 summarize() computes the numbers from a Batch (class_batch.py); class_html.py renders them.
 """
-import csv
-import io
 import time
 from pathlib import Path
 
 from . import paths
 from .class_batch import load_batch, write_json
-from .report import write_atomic
+from .report import write_atomic, write_csv
 
 REPORT_DIR = "class_report"
 
@@ -149,14 +147,6 @@ def _similarity_summary(sim):
                                                                    default=None)}
 
 
-def _csv(rows, header):
-    text = io.StringIO(newline="")
-    w = csv.writer(text)
-    w.writerow(header)
-    w.writerows(rows)
-    return text.getvalue()
-
-
 def starter_code():
     """The starter code students were given, as documents for the similarity check's boilerplate: the release's
     stub package, and the reference package with its solutions stripped (what the build makes the stubs from,
@@ -201,16 +191,15 @@ def make_report(graded_dir, out=None, known=None, threshold=None, batch_seconds=
     page = render(summary, sim, docs)
     write_atomic(out / "index.html", page)
     write_json(out / "report.json", summary)
-    write_atomic(out / "items.csv", _csv(
-        [[r["id"], r["notebook"], r["points"], r["graded"], r["passed"], r["pass_rate"], r["mean_score"],
-          r["not-implemented"], r["crash"] + r["syntax-error"], r["timeout"]] for r in summary["items"]],
-        ["item", "notebook", "points", "graded", "passed", "pass_rate", "mean_score", "not_implemented", "crashed",
-         "timed_out"]))
-    write_atomic(out / "mistakes.csv", _csv(
-        [[m["count"], m["hint"], "; ".join(i["item"] for i in m["items"]), m["points_lost"], " ".join(m["students"])]
-         for m in summary["mistakes"]], ["students", "mistake", "items", "points_lost", "who"]))
+    write_csv(out / "items.csv",
+              ["item", "notebook", "points", "graded", "passed", "pass_rate", "mean_score", "not_implemented",
+               "crashed", "timed_out"],
+              [[r["id"], r["notebook"], r["points"], r["graded"], r["passed"], r["pass_rate"], r["mean_score"],
+                r["not-implemented"], r["crash"] + r["syntax-error"], r["timeout"]] for r in summary["items"]])
+    write_csv(out / "mistakes.csv", ["students", "mistake", "items", "points_lost", "who"],
+              [[m["count"], m["hint"], "; ".join(i["item"] for i in m["items"]), m["points_lost"],
+                " ".join(m["students"])] for m in summary["mistakes"]])
     sims = summary["similarity"] or {"pairs": [], "known": []}
-    write_atomic(out / "similar_pairs.csv", _csv(
-        [[p["a"], p["b"], p["score"], p["sim_a"], p["sim_b"], p["tokens"]] for p in sims["pairs"] + sims["known"]],
-        ["a", "b", "score", "share_of_a", "share_of_b", "matching_tokens"]))
+    write_csv(out / "similar_pairs.csv", ["a", "b", "score", "share_of_a", "share_of_b", "matching_tokens"],
+              [[p["a"], p["b"], p["score"], p["sim_a"], p["sim_b"], p["tokens"]] for p in sims["pairs"] + sims["known"]])
     return out / "index.html", summary, time.perf_counter() - start

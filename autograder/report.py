@@ -112,20 +112,27 @@ def read_results(path):
     return data
 
 
+def write_csv(path, header, rows):
+    """Write a CSV file (a header row, then rows) atomically; returns its path."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    write_atomic(path, text.getvalue())
+    return Path(path)
+
+
 def write_grades_csv(out_dir, results, item_ids):
     """out_dir/grades.csv: one row per submission (results: list of results_json data), total, max, one
     column per item, the sandbox used and the error if any. Written atomically."""
-    path = Path(out_dir) / "grades.csv"
-    text = io.StringIO(newline="")
-    writer = csv.writer(text)
-    writer.writerow(["submission", "score", "max_score", *item_ids, "sandbox", "error"])
+    rows = []
     for data in sorted(results, key=lambda d: d["extra_data"]["submission"]):
         by_id = {t["id"]: t["score"] for t in data["tests"]}
         extra = data["extra_data"]
-        writer.writerow([extra["submission"], data["score"], data["max_score"], *[by_id.get(i, 0.0) for i in item_ids],
-                         extra.get("sandbox") or "", extra.get("error") or ""])
-    write_atomic(path, text.getvalue())
-    return path
+        rows.append([extra["submission"], data["score"], data["max_score"], *[by_id.get(i, 0.0) for i in item_ids],
+                     extra.get("sandbox") or "", extra.get("error") or ""])
+    return write_csv(Path(out_dir) / "grades.csv", ["submission", "score", "max_score", *item_ids, "sandbox", "error"],
+                     rows)
 
 
 def summary_line(result, width=14):

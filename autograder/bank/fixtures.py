@@ -74,10 +74,10 @@ def write_npz(path, arrays):
 
 
 def load(stem=PUBLIC):
-    """The table written by save_split() (every file of the stem), or by save() (a path ending in .npz);
-    raises FileNotFoundError with a hint when there is none."""
+    """The table written by save_split(): every file of the stem merged; raises FileNotFoundError with a hint
+    when there is none."""
     stem = Path(stem)
-    paths = [stem] if stem.suffix == ".npz" and stem.exists() else files(stem)
+    paths = files(stem)
     if not paths:
         raise FileNotFoundError(f"no fixtures {stem}.*.npz; rebuild with `python -m autograder build`")
     table = {}

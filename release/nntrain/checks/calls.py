@@ -51,12 +51,13 @@ def call(spec, params, inputs, package="nnkit"):
     kept = {k: np.array(v, copy=True) for k, v in inputs.items()}
     kind = spec["kind"]
     fn = load(package, spec["function"])
-    if kind == "function" and "expect_error" in params:
-        outputs = _expect_error(fn, _arguments(spec, params, inputs), params["expect_error"])
-    elif kind == "function":
+    if kind == "function":
         args = _arguments(spec, params, inputs)
-        outputs = _name_results(spec, fn(**args))
-        outputs.update(_state_outputs(spec, args))
+        if "expect_error" in params:
+            outputs = _expect_error(fn, args, params["expect_error"])
+        else:
+            outputs = _name_results(spec, fn(**args))
+            outputs.update(_state_outputs(spec, args))
     elif kind == "backward":
         forward = load(package, spec["forward"])
         fwd_in = {k: v for k, v in inputs.items() if k != "dout"}
@@ -176,8 +177,8 @@ def _arguments(spec, params, inputs):
 def _state_outputs(spec, args):
     """{"<state_arg>.<key>": array} for the keys the function must have written into its state dict."""
     outputs = {}
+    state = args.get(spec.get("state_arg"), {})
     for key in spec.get("state_out") or ():
-        state = args[spec["state_arg"]]
         if key not in state:
             raise StudentError(f"{spec['state_arg']} has no {key!r} after the call; write it back into "
                                f"{spec['state_arg']}")

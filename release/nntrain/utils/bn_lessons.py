@@ -27,7 +27,7 @@ def standardize(X):
     return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
-def logistic_fit(X, y, steps=3000, lr=None):
+def logistic_fit(X, y):
     """Logistic regression weights (w (D,), b) by Newton's method (exact; no learning rate to tune)."""
     A = np.hstack([X, np.ones((len(X), 1))])
     theta = np.zeros(A.shape[1])
