@@ -25,7 +25,7 @@ def grade_artifact(workspace_root, item):
     import numpy as np
     with np.load(paths.HELDOUT, allow_pickle=False) as f:
         images, labels = f["X"], f["y"]
-    return artifact.verdict(item, Path(workspace_root) / artifact.PATH, images, labels, "held-out")
+    return artifact.verdict(item, Path(workspace_root) / item.artifact, images, labels, "held-out")
 
 
 def grade_item(workspace_root, item, table, limits=Limits(), mode=None):

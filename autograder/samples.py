@@ -1,10 +1,11 @@
 """Sample submissions the setup command grades: made from the reference and the release by
 `python -m autograder samples` (run by the build), as deterministic zips in autograder/samples/.
 
-- reference.zip  the reference package, the source notebook and the reference's saved model: full marks
+- reference.zip  the reference package, the source notebooks and the reference's saved models: full marks
 - stubs.zip      the untouched release: zero, every item "not implemented"
 - partial.zip    the reference with three known mistakes and no saved model
-- broken.zip     a syntax error in layers.py and an infinite loop in adam: only the items they touch fail
+- broken.zip     a syntax error in layers.py and an infinite loop in adam: only the items they touch fail (with
+                 FullyConnectedNets' saved model only)
 """
 from pathlib import Path
 
@@ -14,6 +15,15 @@ from .build import strip_solutions
 
 SAMPLES = paths.ROOT / "autograder" / "samples"
 REFERENCE_MODEL = SAMPLES / "reference_best_model.npz"
+
+
+def reference_models():
+    """{artifact path in the assignment: the reference's saved file}, one per artifact item: for the item
+    saving artifacts/<name>.npz, autograder/samples/reference_<name>.npz (the reference notebook's)."""
+    from .bank import catalog  # noqa: F401  (fills the registry)
+    from .bank.items import REGISTRY
+    return {it.artifact: SAMPLES / f"reference_{Path(it.artifact).name}" for it in REGISTRY.values()
+            if it.kind == "artifact"}
 PARTIAL_MISTAKES = (("fc.affine_backward", "dw_divided_by_N"), ("fc.softmax_loss", "unstable"),
                     ("optim.adam", "no_bias_correction"))
 
@@ -28,6 +38,7 @@ def sample_files():
     ref = _package_files(paths.REFERENCE_PACKAGE)
     notebook = {f"{paths.ASSIGNMENT}/{n}.ipynb": (paths.SOURCE / f"{n}.ipynb").read_text() for n in paths.NOTEBOOKS}
     release_nb = {f"{paths.ASSIGNMENT}/{n}.ipynb": (paths.RELEASE / f"{n}.ipynb").read_text() for n in paths.NOTEBOOKS}
+    models = {f"{paths.ASSIGNMENT}/{name}": path.read_bytes() for name, path in reference_models().items()}
     model = {f"{paths.ASSIGNMENT}/artifacts/best_model.npz": REFERENCE_MODEL.read_bytes()}
     stubs = {k: strip_solutions(v, k) for k, v in ref.items()}
     partial = dict(ref)
@@ -42,7 +53,7 @@ def sample_files():
     layers_key = f"{paths.ASSIGNMENT}/{paths.PACKAGE}/layers.py"
     broken[layers_key] = broken[layers_key].replace("    db = dout.sum(axis=0)\n", "    db = dout.sum(axis=0\n")
     broken[optim_key] = broken[optim_key].replace("    t = t + 1\n", "    while True:\n        t = t + 1\n")
-    return {"reference": {**ref, **notebook, **model}, "stubs": {**stubs, **release_nb},
+    return {"reference": {**ref, **notebook, **models}, "stubs": {**stubs, **release_nb},
             "partial": {**partial, **notebook}, "broken": {**broken, **notebook, **model}}
 
 

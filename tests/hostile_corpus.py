@@ -33,9 +33,10 @@ from autograder.bank import fixtures  # noqa: E402
 from autograder.cases import items as _items  # noqa: E402
 
 FULL, SVM_POINTS, MODEL_POINTS = float(sum(it.points for it in _items())), 5.0, 12.0
-# the items that import layers.py (fc_net.py imports it too): all but the update rules and the saved model
 HIDDEN_FILE = fixtures.files(paths.HIDDEN_FIXTURES)[0]  # a real file of hidden fixtures, for attacks to aim at
-LAYERS_POINTS = FULL - sum(it.points for it in _items() if it.function.startswith(("optim.", "artifacts.")))
+# the items that import layers.py (fc_net.py imports it too); the others (update rules, regularizers,
+# augmentations, the saved models) do not
+LAYERS_POINTS = sum(it.points for it in _items() if it.function.startswith(("layers.", "fc_net.")))
 
 PRELUDE = '''
 def _try(fn):
@@ -291,8 +292,10 @@ def _zip_folder(folder, dest):
 def reference_folder(dest, patches=None, model=True):
     folder = make_submission(dest, patches=patches)
     if model:
+        from autograder.samples import reference_models
         (folder / "artifacts").mkdir()
-        shutil.copy(BEST_MODEL, folder / "artifacts" / "best_model.npz")
+        for name, path in reference_models().items():
+            shutil.copy(path, folder / name)
     return folder
 
 
@@ -403,7 +406,7 @@ def build(dest, ctx, copies=1):
             corpus[name + suffix] = (path, "model", reason)
         members = _members(ref)
         layers = f"{paths.ASSIGNMENT}/nnkit/layers.py"
-        fc_lost = FULL - LAYERS_POINTS  # optim.py's items and the saved model (which runs no code) keep theirs
+        fc_lost = FULL - LAYERS_POINTS  # the items that do not import layers.py, and the saved models, keep theirs
         zips = {
             "zip_bad_utf8": (_raw_zip(dest / f"zip_bad_utf8{suffix}.zip", {**members, "nntrain/nnkit/é.py": b"x"},
                                       utf8_garble=("nntrain/nnkit/é.py",)), "not a readable zip"),

@@ -14,6 +14,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from autograder.mistakes import MISTAKES, M  # noqa: E402
 
 L, O, F = "layers.py", "optim.py", "fc_net.py"
+R, A = "regularization.py", "augment.py"
 LR = 'config["learning_rate"]'
 BN_GRAPH_GRADS = ("    dbeta = dout.sum(axis=0)\n    dgamma = (dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n"
                   "    dxc = dx_hat / std")
@@ -138,6 +139,38 @@ UNRECORDED = (
     M("bn.net_with_norm", "momentum_reversed", L, "        running_mean = momentum * running_mean + (1 - momentum) * mean\n",
       "        running_mean = (1 - momentum) * running_mean + momentum * mean\n"),
     M("bn.net_with_norm", "eps_hard_coded", L, "        std = np.sqrt(var + eps)\n", "        std = np.sqrt(var + 1e-3)\n"),
+    # dropout_backward
+    M("do.dropout_backward", "global_rng_mask", R, "        dx = (dout * mask).astype(dout.dtype, copy=False)\n",
+      "        p = dropout_param[\"p\"]\n        dx = dout * (np.random.rand(*dout.shape) < p) / p\n"),
+    M("do.dropout_backward", "divided_by_p_again", R, "dx = (dout * mask)", "dx = (dout * mask / dropout_param[\"p\"])"),
+    # net_regularized
+    M("do.net_regularized", "keep_drop_swapped", R, "        keep = rng.random(x.shape) < p\n",
+      "        keep = rng.random(x.shape) >= p\n"),
+    M("do.net_regularized", "l1_halved", R, "loss = float(reg * np.abs(w).sum())", "loss = float(0.5 * reg * np.abs(w).sum())"),
+    # dropconnect_forward
+    M("do.dropconnect_forward", "divides_by_drop_probability", R, "mask = keep / p\n        w_used",
+      "mask = keep / (1 - p)\n        w_used"),
+    M("do.dropconnect_forward", "drops_outputs", R, "    out = x.reshape(N, D) @ w_used + b\n",
+      "    out = x.reshape(N, D) @ w_used + b\n    if mode == \"train\":\n"
+      "        out = out * (rng.random(out.shape) < p) / p\n"),
+    # dropconnect_backward
+    M("do.dropconnect_backward", "dx_mask_unscaled", R, "w_used = w if mask is None else w * mask",
+      "w_used = w if mask is None else w * (mask > 0)"),
+    M("do.dropconnect_backward", "db_mean", R, "    db = dout.sum(axis=0)\n", "    db = dout.mean(axis=0)\n"),
+    # l1_penalty
+    M("do.l1_penalty", "reg_missing_in_gradient", R, "dw = (reg * np.sign(w))", "dw = (np.sign(w))"),
+    # polyak_update
+    M("do.polyak_update", "in_place", O, "    w_avg_next = (decay * w_avg + (1.0 - decay) * w).astype(w_avg.dtype, copy=False)\n",
+      "    w_avg *= decay\n    w_avg += (1.0 - decay) * w\n    w_avg_next = w_avg\n"),
+    M("do.polyak_update", "squared", O, "(1.0 - decay) * w)", "(1.0 - decay) * w ** 2)"),
+    # random_flip
+    M("do.random_flip", "transposed", A, "X[..., ::-1], X)", "X.transpose(0, 1, 3, 2), X)"),
+    M("do.random_flip", "one_draw_for_all", A, "mirrored = rng.random(X.shape[0]) < p",
+      "mirrored = np.repeat(rng.random() < p, X.shape[0])"),
+    # random_crop
+    M("do.random_crop", "pad_one_side", A, "(pad, pad), (pad, pad)))", "(0, 2 * pad), (0, 2 * pad)))"),
+    M("do.random_crop", "one_offset_for_all", A, "shifts = rng.integers(0, 2 * pad + 1, size=(N, 2))",
+      "shifts = np.repeat(rng.integers(0, 2 * pad + 1, size=(1, 2)), N, axis=0)"),
 )
 
 ALL = tuple(MISTAKES) + UNRECORDED

@@ -1,7 +1,7 @@
 """Learning-rate schedules: functions (t, T) -> multiplier of the base learning rate.
 
 t is the iteration (0-based), T the total number of iterations. Pass one to Solver(lr_schedule=...),
-by name ("constant", "step", "exponential", "cosine", "warmup") or as any callable of this shape.
+by name ("constant", "step", "exponential", "cosine", "warmup", "cosine_restarts") or as any callable of this shape.
 """
 import math
 
@@ -44,8 +44,17 @@ def inverse_time(final=0.1):
     return lambda t, T: 1.0 / (1.0 + k * t / max(T, 1))
 
 
+def cosine_restarts(cycles=4, final=0.0):
+    """`cycles` equal cosine cycles, each from 1 down to `final` and back up at once (SGDR, warm restarts):
+    the ends of the cycles are the snapshots of a snapshot ensemble."""
+    def schedule(t, T):
+        length = max(1, T // cycles)
+        return cosine(final)(t % length, length - 1)
+    return schedule
+
+
 BY_NAME = {"constant": constant, "step": step, "exponential": exponential, "cosine": cosine, "warmup": warmup,
-           "1/t": inverse_time}
+           "1/t": inverse_time, "cosine_restarts": cosine_restarts}
 
 
 def get(schedule):

@@ -38,12 +38,20 @@ class Solver:
         print_every: print the loss every this many iterations (when verbose).
         verbose: print progress lines; quiet otherwise.
         progress: show a progress bar over iterations.
-        seed: seed of the generator that draws minibatches.
+        seed: seed of the generator that draws minibatches (and the augmentations' draws).
+        augment: None or a callable (X_batch, rng) -> X_batch applied to every training minibatch (never to
+            validation data), e.g. lambda X, rng: augment.random_crop(augment.random_flip(X, rng), rng).
+        polyak_decay: None or the decay of Polyak averaging: after every step avg_params[p] =
+            nnkit.optim.polyak_update(avg_params[p], params[p], decay); the averaged weights' validation
+            accuracy is recorded in polyak_val_acc_history at every epoch end.
+        snapshot_epochs: epochs (1-based) at whose end a copy of the parameters (and model state) is appended
+            to `snapshots`, e.g. the ends of the cycles of a cosine_restarts schedule.
     """
 
     def __init__(self, model, data, update_rule="sgd", optim_config=None, lr_schedule=None, batch_size=100,
                  num_epochs=10, num_train_samples=1000, num_val_samples=None, checkpoint_name=None,
-                 print_every=100, verbose=False, progress=True, seed=0):
+                 print_every=100, verbose=False, progress=True, seed=0, augment=None, polyak_decay=None,
+                 snapshot_epochs=()):
         missing = [k for k in REQUIRED_DATA if k not in data]
         if missing:
             raise ValueError(f"Solver: data is missing {missing}; expected keys {list(REQUIRED_DATA)}")
@@ -65,6 +73,9 @@ class Solver:
         self.verbose = verbose
         self.progress = progress
         self.rng = np.random.default_rng(seed)
+        self.augment = augment
+        self.polyak_decay = polyak_decay
+        self.snapshot_epochs = set(snapshot_epochs)
         self._reset()
 
     def _reset(self):
@@ -77,10 +88,16 @@ class Solver:
         self.train_acc_history, self.val_acc_history = [], []
         self.optim_configs = {p: copy.deepcopy(self.optim_config) for p in self.model.params}
         self.base_lr = self.optim_config.get("learning_rate")
+        self.avg_params = {k: v.copy() for k, v in self.model.params.items()} if self.polyak_decay is not None else None
+        self.polyak_val_acc_history = []
+        self.snapshots = []
 
     def _step(self, t, T):
         idx = self.rng.choice(len(self.X_train), self.batch_size, replace=len(self.X_train) < self.batch_size)
-        loss, grads = self.model.loss(self.X_train[idx], self.y_train[idx])
+        X_batch = self.X_train[idx]
+        if self.augment is not None:
+            X_batch = self.augment(X_batch, self.rng)
+        loss, grads = self.model.loss(X_batch, self.y_train[idx])
         self.loss_history.append(float(loss))
         multiplier = self.schedule(t, T)
         for p, w in self.model.params.items():
@@ -91,6 +108,10 @@ class Solver:
             scale = np.linalg.norm(w)
             self.update_ratios[p].append(float(np.linalg.norm(self.model.params[p] - w) / scale) if scale else 0.0)
         self.lr_history.append(None if self.base_lr is None else self.base_lr * multiplier)
+        if self.avg_params is not None:
+            from nnkit.optim import polyak_update  # the student's, found next to the notebook
+            for p, w in self.model.params.items():
+                self.avg_params[p] = polyak_update(self.avg_params[p], w, self.polyak_decay)
 
     def check_accuracy(self, X, y, num_samples=None, batch_size=500):
         """Fraction of correct predictions on (X, y), on a random subset of num_samples if given."""
@@ -129,10 +150,21 @@ class Solver:
             print(f"(Epoch {self.epoch} / {self.num_epochs}) train acc: {train_acc:f}; val_acc: {val_acc:f}")
         if val_acc > self.best_val_acc or not self.best_params:
             self.best_val_acc = val_acc
-            self.best_params = {k: v.copy() for k, v in self.model.params.items()}
-            self.best_state = {a: copy.deepcopy(getattr(self.model, a)) for a in STATE_ATTRS if hasattr(self.model, a)}
+            self.best_params, self.best_state = self._model_copy()
+        if self.avg_params is not None:
+            raw = self.model.params
+            self.model.params = self.avg_params
+            self.polyak_val_acc_history.append(self.check_accuracy(self.X_val, self.y_val, self.num_val_samples))
+            self.model.params = raw
+        if self.epoch in self.snapshot_epochs:
+            self.snapshots.append(self._model_copy())
         if self.checkpoint_name:
             self.save_checkpoint(f"{self.checkpoint_name}_epoch_{self.epoch}.npz")
+
+    def _model_copy(self):
+        """(copy of the model's params, copy of its STATE_ATTRS): what restoring this moment needs."""
+        return ({k: v.copy() for k, v in self.model.params.items()},
+                {a: copy.deepcopy(getattr(self.model, a)) for a in STATE_ATTRS if hasattr(self.model, a)})
 
     def save_checkpoint(self, path):
         """Save current parameters and histories to an .npz (plain arrays, no pickle)."""

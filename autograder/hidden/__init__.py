@@ -2,6 +2,6 @@
 
 One module per notebook (fc.py, bn.py, ...) holds that notebook's HIDDEN {item id: cases}.
 """
-from . import bn, fc
+from . import bn, do, fc
 
-HIDDEN = {**fc.HIDDEN, **bn.HIDDEN}
+HIDDEN = {**fc.HIDDEN, **bn.HIDDEN, **do.HIDDEN}

@@ -1,6 +1,6 @@
 """Known mistakes: realistic wrong versions of each graded function, as patches on the reference source.
 
-One module per notebook (fc.py, bn.py, ...) holds that notebook's MISTAKES; MISTAKES here is all of them.
+One module per notebook (fc.py, bn.py, do.py, ...) holds that notebook's MISTAKES; MISTAKES here is all of them.
 
 A Mistake replaces one exact snippet of a reference module with the wrong code. The build runs each one to
 record its outputs (so the grader can name the mistake when a student's output matches), and the tests grade
@@ -34,11 +34,12 @@ def M(item, name, file, old, new):
 
 
 L, O, F = "layers.py", "optim.py", "fc_net.py"  # the modules mistakes patch
+R, A = "regularization.py", "augment.py"
 
 
-from . import bn, fc  # noqa: E402  (each imports M from here)
+from . import bn, do, fc  # noqa: E402  (each imports M from here)
 
-MISTAKES = fc.MISTAKES + bn.MISTAKES
+MISTAKES = fc.MISTAKES + bn.MISTAKES + do.MISTAKES
 
 
 def for_item(item_id):

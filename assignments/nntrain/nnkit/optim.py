@@ -131,3 +131,27 @@ def adam(w, dw, config=None):
     ### END SOLUTION
     config.update(m=m, v=v, t=t)
     return next_w, config
+
+
+def polyak_update(w_avg, w, decay=0.99):
+    """Polyak averaging: one step of the exponential moving average of the weights along training.
+
+        w_avg_next = decay · w_avg + (1 - decay) · w
+
+    Not an update rule: the Solver (polyak_decay=...) calls it after every step, for every parameter, and
+    evaluates the averaged weights at test time; training itself goes on with w.
+
+    Args:
+        w_avg: the running average so far (any shape; the Solver starts it at the initial weights).
+        w: the weights after this step, shaped like w_avg.
+        decay: in [0, 1); the weight of the old average.
+
+    Returns:
+        w_avg_next: shaped like w_avg, of its dtype; a new array (do not modify w_avg or w in place).
+    """
+    if not 0 <= decay < 1:
+        raise ValueError(f"polyak_update: decay must be in [0, 1), got {decay!r}")
+    ### BEGIN SOLUTION
+    w_avg_next = (decay * w_avg + (1.0 - decay) * w).astype(w_avg.dtype, copy=False)
+    ### END SOLUTION
+    return w_avg_next

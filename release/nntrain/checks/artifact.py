@@ -1,4 +1,5 @@
-"""Scoring a saved model (artifacts/best_model.npz) by its accuracy; nothing the student wrote is run.
+"""Scoring a saved model (an artifact item's file, e.g. artifacts/best_model.npz) by its accuracy; nothing the
+student wrote is run.
 
 The file holds plain arrays only (read with allow_pickle=False): W1..WL, b1..bL, optional mean_image and
 std, and meta (a JSON string). The forward pass here is the kit's own: affine-ReLU layers, affine last.
@@ -22,88 +23,89 @@ class ArtifactError(Exception):
     """The file is missing or is not a model this kit can evaluate; the message says what is wrong."""
 
 
-def _array(arrays, key, kinds="f"):
+def _array(arrays, key, name, kinds="f"):
     """arrays[key] (or None when absent), refused with a reason unless its dtype kind is in kinds and it is finite."""
     if key not in arrays:
         return None
     value = arrays[key]
     if value.dtype.kind not in kinds:
-        raise ArtifactError(f"{PATH}: {key} has dtype {value.dtype}; expected floating-point numbers")
+        raise ArtifactError(f"{name}: {key} has dtype {value.dtype}; expected floating-point numbers")
     if not np.isfinite(value).all():
-        raise ArtifactError(f"{PATH}: {key} holds NaN/inf values")
+        raise ArtifactError(f"{name}: {key} holds NaN/inf values")
     return value.astype(np.float64)
 
 
-def _meta(arrays):
+def _meta(arrays, name):
     if "meta" not in arrays:
         return {}
     value = arrays["meta"]
     if value.dtype.kind != "U" or value.ndim != 0 or value.size != 1:
-        raise ArtifactError(f"{PATH}: meta must be one JSON string, got dtype {value.dtype} and shape {value.shape}")
+        raise ArtifactError(f"{name}: meta must be one JSON string, got dtype {value.dtype} and shape {value.shape}")
     try:
         meta = json.loads(str(value))
     except ValueError:
-        raise ArtifactError(f"{PATH}: meta is not JSON") from None
+        raise ArtifactError(f"{name}: meta is not JSON") from None
     if not isinstance(meta, dict) or not isinstance(meta.get("dataset", ""), str):
-        raise ArtifactError(f"{PATH}: meta must be a JSON object (with a string \"dataset\"), "
+        raise ArtifactError(f"{name}: meta must be a JSON object (with a string \"dataset\"), "
                             f"got {type(meta).__name__}")
     return meta
 
 
-def load(path):
+def load(path, name=PATH, notebook="FullyConnectedNets"):
     """Validated arrays of a saved model: dict with layers [(W, b)...], mean_image, std, meta.
 
     Each array's dtype and size are checked from the file's headers before anything is loaded, so a small
     file that declares a huge array is refused without allocating it. Raises ArtifactError saying what is
-    wrong.
+    wrong; `name` is the file as the student knows it, `notebook` the one whose last section saves it.
     """
     from .safe_npz import NpzError, read_npz
     path = Path(path)
     if not path.exists():
-        raise ArtifactError(f"{PATH} not found: run the last section of FullyConnectedNets (save_model) "
+        raise ArtifactError(f"{name} not found: run the last section of {notebook} (save_model) "
                             f"and include artifacts/ in your submission")
     try:
         arrays = read_npz(path, MAX_BYTES, kinds="biufU", max_members=100)
     except NpzError as exc:
-        raise ArtifactError(f"{PATH} is not a readable .npz of plain arrays: {exc}") from None
-    meta = _meta(arrays)
+        raise ArtifactError(f"{name} is not a readable .npz of plain arrays: {exc}") from None
+    meta = _meta(arrays, name)
     L = 0
     while f"W{L + 1}" in arrays:
         L += 1
     if L == 0:
-        raise ArtifactError(f"{PATH} has no W1; save it with utils.artifacts.save_model")
+        raise ArtifactError(f"{name} has no W1; save it with utils.artifacts.save_model")
     layers = []
     for n in range(1, L + 1):
-        W, b = _array(arrays, f"W{n}"), _array(arrays, f"b{n}")
+        W, b = _array(arrays, f"W{n}", name), _array(arrays, f"b{n}", name)
         if b is None or W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ArtifactError(f"{PATH}: layer {n} has W {getattr(W, 'shape', None)} and b "
+            raise ArtifactError(f"{name}: layer {n} has W {getattr(W, 'shape', None)} and b "
                                 f"{getattr(b, 'shape', None)}; expected (D, M) and (M,)")
         if layers and layers[-1][0].shape[1] != W.shape[0]:
-            raise ArtifactError(f"{PATH}: W{n - 1} gives {layers[-1][0].shape[1]} features but W{n} takes {W.shape[0]}")
+            raise ArtifactError(f"{name}: W{n - 1} gives {layers[-1][0].shape[1]} features but W{n} takes {W.shape[0]}")
         layers.append((W, b))
     if sum(W.size + b.size for W, b in layers) > MAX_PARAMS:
-        raise ArtifactError(f"{PATH}: more than {MAX_PARAMS} parameters")
-    std = _array(arrays, "std", "biuf")
+        raise ArtifactError(f"{name}: more than {MAX_PARAMS} parameters")
+    std = _array(arrays, "std", name, "biuf")
     if std is not None and (std.size != 1 or float(std.reshape(-1)[0]) <= 0):
-        raise ArtifactError(f"{PATH}: std must be one positive number, got shape {std.shape}")
-    return {"layers": layers, "mean_image": _array(arrays, "mean_image"),
-            "std": 1.0 if std is None else float(std.reshape(-1)[0]), "meta": meta}
+        raise ArtifactError(f"{name}: std must be one positive number, got shape {std.shape}")
+    return {"layers": layers, "mean_image": _array(arrays, "mean_image", name),
+            "std": 1.0 if std is None else float(std.reshape(-1)[0]), "meta": meta, "name": name}
 
 
 def predict(model, images, batch=1000):
     """Class predictions (N,) for uint8 images (N, H, W) or (N, C, H, W) with a model from load()."""
+    name = model.get("name", PATH)
     X = images.astype(np.float64) / 255.0
     if X.ndim == 3:
         X = X[:, None]
     D = model["layers"][0][0].shape[0]
     if model["mean_image"] is not None:
         if model["mean_image"].shape != X.shape[1:]:
-            raise ArtifactError(f"{PATH}: mean_image is {model['mean_image'].shape}, images are {X.shape[1:]}")
+            raise ArtifactError(f"{name}: mean_image is {model['mean_image'].shape}, images are {X.shape[1:]}")
         X = X - model["mean_image"]
     X = X / (model["std"] if model["std"] > 0 else 1.0)
     X = X.reshape(len(X), -1)
     if X.shape[1] != D:
-        raise ArtifactError(f"{PATH}: W1 takes D={D} features but these images have {X.shape[1]}")
+        raise ArtifactError(f"{name}: W1 takes D={D} features but these images have {X.shape[1]}")
     preds = []
     for i in range(0, len(X), batch):
         h = X[i:i + batch]
@@ -114,9 +116,9 @@ def predict(model, images, batch=1000):
     return np.concatenate(preds)
 
 
-def score(accuracy, points, dataset="fashion_mnist"):
+def score(accuracy, points, dataset="fashion_mnist", targets=None):
     """Points for an accuracy: 0 at or below the floor, full at or above the target, linear between."""
-    floor, target = TARGETS[dataset]
+    floor, target = (targets or TARGETS)[dataset]
     return round(points * float(np.clip((accuracy - floor) / (target - floor), 0.0, 1.0)), 2)
 
 
@@ -125,7 +127,7 @@ def verdict(item, path, images, labels, split):
 
     Args:
         item: the artifact Item.
-        path: the .npz file.
+        path: the .npz file (item.artifact in the submission).
         images: uint8 (N, H, W) or (N, C, H, W).
         labels: (N,) ints.
         split: name of the split for the message ("held-out", "validation").
@@ -133,19 +135,21 @@ def verdict(item, path, images, labels, split):
     from .compare import CaseResult
     from .verdict import Verdict
     v = Verdict(item.id, item.name, item.points)
+    targets = item.targets or TARGETS
+    name = item.artifact
     try:
-        model = load(path)
+        model = load(path, name, item.notebook)
         dataset = model["meta"].get("dataset", "fashion_mnist")
-        if dataset not in TARGETS:
-            raise ArtifactError(f"{PATH}: unknown dataset {dataset!r} in meta; expected one of {sorted(TARGETS)}")
+        if dataset not in targets:
+            raise ArtifactError(f"{name}: unknown dataset {dataset!r} in meta; expected one of {sorted(targets)}")
         acc = float(np.mean(predict(model, images) == labels))
     except ArtifactError as exc:
         v.error = str(exc)
         v.fixed_score = 0.0
         v.cases = [CaseResult(split, passed=False)]
         return v
-    floor, target = TARGETS[dataset]
-    v.fixed_score = score(acc, item.points, dataset)
+    floor, target = targets[dataset]
+    v.fixed_score = score(acc, item.points, dataset, targets)
     v.accuracy = acc
     problems = [] if acc >= target else [f"accuracy {acc:.3f} on the {split} split; full marks from {target:.2f}, "
                                          f"none at or below {floor:.2f}"]

@@ -10,7 +10,7 @@ import numpy as np
 from .numeric import eval_numerical_gradient, eval_numerical_gradient_array
 
 CTOR_KEYS = ("hidden_dims", "input_dim", "num_classes", "reg", "weight_scale", "dropout_keep_ratio",
-             "normalization")
+             "normalization", "l1_reg")
 
 
 class StudentError(Exception):
@@ -165,10 +165,18 @@ STATE = "state."  # inputs that go into the state dict a function reads and writ
 def _arguments(spec, params, inputs):
     """Keyword arguments of one call: the plain inputs, plus for a function with state (spec["state_arg"],
     e.g. bn_param) a fresh dict of the case's params["state"] entries and copies of the "state.<key>" inputs
-    (the function may write into it; its copies keep the case's inputs unchanged)."""
+    (the function may write into it; its copies keep the case's inputs unchanged; a state entry "rng_seed"
+    becomes "rng", a fresh generator with that seed); params["args"] are plain
+    keyword arguments (p=0.3, pad=2) and params["rng_seed"] gives a fresh rng=np.random.default_rng(seed)
+    (a function that draws from the generator it is passed draws the same numbers at every call)."""
     args = {k: v for k, v in inputs.items() if not k.startswith(STATE)}
+    args.update(params.get("args", {}))
+    if "rng_seed" in params:
+        args["rng"] = np.random.default_rng(params["rng_seed"])
     if spec.get("state_arg"):
         state = dict(params.get("state", {}))
+        if "rng_seed" in state:  # the generator a layer draws its masks from (dropout_param["rng"])
+            state["rng"] = np.random.default_rng(state.pop("rng_seed"))
         state.update({k[len(STATE):]: np.array(v, copy=True) for k, v in inputs.items() if k.startswith(STATE)})
         args[spec["state_arg"]] = state
     return args
@@ -270,7 +278,26 @@ def _build_model(cls, params, inputs):
     for k, v in inputs.items():
         if k.startswith("param."):
             model.params[k[len("param."):]] = v.copy()
+    _fix_randomness(model, params.get("model_seed", 0))
     return model
+
+
+def _fix_randomness(model, seed):
+    """Make every loss() call of the model draw the same dropout masks, from a generator of its own: the
+    model's dropout_param["rng"] becomes np.random.default_rng(seed) and restarts from that state at each
+    call. So the masks do not depend on how the constructor drew the weights, and a numeric gradient sees the
+    same function as the analytic one."""
+    drop = getattr(model, "dropout_param", None)
+    if not isinstance(drop, dict):
+        return
+    rng = drop["rng"] = np.random.default_rng(seed)
+    state = rng.bit_generator.state
+    loss = model.loss
+
+    def replayed(*args, **kwargs):
+        rng.bit_generator.state = state
+        return loss(*args, **kwargs)
+    model.loss = replayed
 
 
 def _model_loss(cls, params, inputs):

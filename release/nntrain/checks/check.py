@@ -135,7 +135,7 @@ def check_artifact(item, folder="."):
         data = Path(__file__).resolve().parent.parent.parent / "datasets" / "fashion_mnist_subset.npz"
     with np.load(data, allow_pickle=False) as f:
         images, labels = f["X_val"], f["y_val"]
-    return artifact.verdict(item, Path(folder) / artifact.PATH, images, labels, "validation")
+    return artifact.verdict(item, Path(folder) / item.artifact, images, labels, "validation")
 
 
 def check_all(package="nnkit", notebook=None, quiet=False):

@@ -41,6 +41,9 @@ class Item:
     state_arg: the argument that is a dict the function reads and writes (batchnorm's bn_param), or None;
         a case's params["state"] gives its plain entries, "state.<key>" inputs its arrays.
     state_out: keys of that dict the function must leave there; compared as outputs "<state_arg>.<key>".
+    artifact: for kind "artifact", the saved model's path in the submission.
+    targets: for kind "artifact", {dataset: (accuracy where points start, accuracy for full marks)};
+        None: artifact.TARGETS.
     """
     id: str
     points: float
@@ -59,6 +62,8 @@ class Item:
     uses: tuple = ()
     state_arg: str = None
     state_out: tuple = ()
+    artifact: str = "artifacts/best_model.npz"
+    targets: dict = None
 
     @property
     def grade_id(self):

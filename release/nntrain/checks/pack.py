@@ -11,7 +11,13 @@ from pathlib import Path
 ASSIGNMENT = "nntrain"  # the assignment's name (autograder/paths.py), in the zip's name
 
 PACKAGE = "nnkit"
-NOTEBOOKS = ("FullyConnectedNets",)
+
+
+def notebooks():
+    """The graded notebooks, in order (each item names its notebook)."""
+    from . import catalog  # noqa: F401  (fills the registry)
+    from .items import REGISTRY
+    return tuple(dict.fromkeys(it.notebook for it in REGISTRY.values()))
 
 
 def notebook_problems(path):
@@ -47,20 +53,28 @@ def collect(folder):
     return [p.relative_to(folder) for p in files]
 
 
+def artifact_items():
+    """The graded items scored from a saved model file."""
+    from . import catalog  # noqa: F401  (fills the registry)
+    from .items import REGISTRY
+    return [it for it in REGISTRY.values() if it.kind == "artifact"]
+
+
 def pack(folder=".", out=None):
     """Write the submission zip; returns (zip path, list of warnings)."""
     folder = Path(folder).resolve()
     if not (folder / PACKAGE).is_dir():
         raise SystemExit(f"error: {folder} has no {PACKAGE}/ folder; run this inside your assignment folder")
     warnings = []
-    for name in NOTEBOOKS:
+    for name in notebooks():
         path = folder / f"{name}.ipynb"
         if not path.exists():
             warnings.append(f"{name}.ipynb is missing")
             continue
         warnings += [f"{name}.ipynb {p}" for p in notebook_problems(path)]
-    if not (folder / "artifacts" / "best_model.npz").exists():
-        warnings.append("artifacts/best_model.npz is missing: the best-model item will score 0")
+    for item in artifact_items():
+        if not (folder / item.artifact).exists():
+            warnings.append(f"{item.artifact} is missing: the item {item.name} ({item.notebook}) will score 0")
     out = Path(out) if out else folder / f"submission_{ASSIGNMENT}.zip"  # whatever the folder is called
     files = collect(folder)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

@@ -14,7 +14,7 @@ def recipe(fn):
     return fn
 
 
-CALL_PARAMS = ("state", "expect_error")  # params for the call (see calls.py), not for the recipe
+CALL_PARAMS = ("state", "expect_error", "args", "rng_seed", "model_seed")  # params for the call (see calls.py), not for the recipe
 
 
 def make_inputs(item, case):
@@ -99,7 +99,7 @@ def update_rule(rng, w, steps=1, state=(), dead=0, grad_scale=1.0, **hyper):
 
 @recipe
 def model(rng, hidden_dims, input_dim, num_classes, N, weight_scale=1.0, reg=0.0, labels=True, normalization=None,
-          warm_steps=0, shift=0.0):
+          warm_steps=0, shift=0.0, l1_reg=0.0, dropout_keep_ratio=1):  # the last two are for the net only
     """Inputs X (N, input_dim), labels y and parameters param.W1.. param.bL of a FullyConnectedNet.
 
     With normalization also param.gamma1.. and param.beta1.. (around 1 and 0); warm_steps > 0 adds X_warm
@@ -137,6 +137,32 @@ def normalization(rng, N, D, stats=False, backward=False):
     if backward:
         inputs["dout"] = rng.standard_normal((N, D))
     return inputs
+
+
+@recipe
+def arrays(rng, shapes, zeros=0.0, positive=()):
+    """Standard normal arrays {name: shape} (e.g. x, dout, w_avg); a fraction `zeros` of each set to exactly 0
+    (where a contract says what happens at 0); the names in `positive` made positive (|v| + 0.1)."""
+    out = {}
+    for name, shape in shapes.items():
+        v = _with_zeros(rng, rng.standard_normal(tuple(shape)), zeros)
+        out[name] = np.abs(v) + 0.1 if name in positive else v
+    return out
+
+
+@recipe
+def dropconnect(rng, x, w, backward=False):
+    """affine's x, w, b; with backward an upstream gradient dout (N, M)."""
+    inputs = affine(rng, x, w)
+    if backward:
+        inputs["dout"] = rng.standard_normal((x[0], w[1]))
+    return inputs
+
+
+@recipe
+def images(rng, N, C, H, W):
+    """Images X (N, C, H, W) with distinct values at every pixel (so any moved or mirrored pixel shows)."""
+    return {"X": rng.permutation(N * C * H * W).reshape(N, C, H, W) / (N * C * H * W) + 0.5}
 
 
 @recipe

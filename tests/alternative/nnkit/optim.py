@@ -51,3 +51,7 @@ def adam(w, dw, config=None):
     step = alpha * m / (np.sqrt(v) + eps * np.sqrt(1 - b2 ** t))
     config.update(m=m, v=v, t=t)
     return w - step, config
+
+
+def polyak_update(w_avg, w, decay=0.99):
+    return w_avg + (1 - decay) * (w - w_avg)

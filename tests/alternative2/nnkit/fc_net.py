@@ -1,6 +1,6 @@
 import numpy as np
 
-from . import layers
+from . import layers, regularization
 from .layer_utils import affine_relu_backward, affine_relu_forward
 
 
@@ -8,8 +8,8 @@ class FullyConnectedNet:
     """Written from the contract: W_i ~ weight_scale * N(0, 1) drawn from its own generator, b_i = 0."""
 
     def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout_keep_ratio=1,
-                 normalization=None, reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
-        self.reg, self.dtype, self.normalization = reg, dtype, normalization
+                 normalization=None, reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None, l1_reg=0.0):
+        self.reg, self.dtype, self.normalization, self.l1_reg = reg, dtype, normalization, l1_reg
         dims = [input_dim, *hidden_dims, num_classes]
         self.num_layers = len(dims) - 1
         gen = np.random.Generator(np.random.PCG64(seed))
@@ -22,6 +22,7 @@ class FullyConnectedNet:
                 self.params[f"gamma{i}"] = np.ones(h, dtype=dtype)
                 self.params[f"beta{i}"] = np.zeros(h, dtype=dtype)
         self.bn_params = [{"mode": "train"} for _ in hidden_dims]
+        self.dropout_param = {"mode": "train", "p": dropout_keep_ratio, "rng": gen}
 
     def _norm(self, i, h, mode):
         p = self.bn_params[i - 1]
@@ -32,7 +33,8 @@ class FullyConnectedNet:
     def loss(self, X, y=None):
         h = np.asarray(X, dtype=self.dtype)
         mode = "train" if y is not None else "test"
-        caches = []
+        caches, drops = [], []
+        self.dropout_param["mode"] = mode
         for i in range(1, self.num_layers):
             if self.normalization:
                 a, c_aff = layers.affine_forward(h, self.params[f"W{i}"], self.params[f"b{i}"])
@@ -42,6 +44,9 @@ class FullyConnectedNet:
             else:
                 h, c = affine_relu_forward(h, self.params[f"W{i}"], self.params[f"b{i}"])
                 caches.append(c)
+            if self.dropout_param["p"] < 1:
+                h, c = regularization.dropout_forward(h, self.dropout_param)
+                drops.append(c)
         last = self.num_layers
         scores, c_last = layers.affine_forward(h, self.params[f"W{last}"], self.params[f"b{last}"])
         if y is None:
@@ -51,6 +56,8 @@ class FullyConnectedNet:
         grads = {}
         d, grads[f"W{last}"], grads[f"b{last}"] = layers.affine_backward(d, c_last)
         for i in range(last - 1, 0, -1):
+            if drops:
+                d = regularization.dropout_backward(d, drops[i - 1])
             if self.normalization:
                 c_aff, c_norm, c_relu = caches[i - 1]
                 bwd = layers.batchnorm_backward if self.normalization == "batchnorm" else layers.layernorm_backward
@@ -62,4 +69,8 @@ class FullyConnectedNet:
             W = self.params[f"W{i}"]
             reg_loss += 0.5 * self.reg * float(np.vdot(W, W))
             grads[f"W{i}"] = grads[f"W{i}"] + self.reg * W
+            if self.l1_reg:
+                l1, dl1 = regularization.l1_penalty(W, self.l1_reg)
+                reg_loss += l1
+                grads[f"W{i}"] = grads[f"W{i}"] + dl1
         return data_loss + reg_loss, grads

@@ -63,3 +63,9 @@ def adam(w, dw, config=None):
     v += (1 - b2) * dw ** 2
     step = lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
     return w - step, config
+
+
+def polyak_update(w_avg, w, decay=0.99):
+    out = np.multiply(w_avg, decay)
+    out += (1 - decay) * w
+    return out
