@@ -10,4 +10,4 @@ RELEASE = ROOT / "release" / ASSIGNMENT
 BANK = Path(__file__).resolve().parent / "bank"
 HIDDEN_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hidden_fixtures"  # a stem: one .npz per notebook
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout.npz"
-NOTEBOOKS = ("FullyConnectedNets", "BatchNormalization")
+NOTEBOOKS = ("FullyConnectedNets", "BatchNormalization", "Dropout")

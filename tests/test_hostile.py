@@ -322,6 +322,51 @@ def test_a_poisoned_state_dict_costs_only_the_items_that_read_it(tmp_path, table
         assert verdict.score == verdict.points, verdict.text()
 
 
+RNG_ATTACK = '''
+
+class _Rigged(dict):
+    """A hostile net's dropout_param: where the grader hands it a generator (and the net its mode), it probes."""
+    def __setitem__(self, key, value):
+        try:
+            open("{hidden}", "rb").read(10)
+            found = "read"
+        except OSError:
+            found = "blocked"
+        raise RuntimeError(f"PROBE hidden={{found}} key={{key}}")
+
+
+_reference_init = FullyConnectedNet.__init__
+
+
+def _init(self, *args, **kwargs):
+    _reference_init(self, *args, **kwargs)
+    self.dropout_param = _Rigged(self.dropout_param)
+
+
+FullyConnectedNet.__init__ = _init
+'''
+
+
+@needs_sandbox
+def test_a_rigged_dropout_param_costs_only_the_nets(tmp_path, table):
+    """The grader hands the net's dropout_param a generator of its own (so masks replay): a net that rigs that
+    dict runs its code there, in the child under the sandbox, and loses only the items that build nets."""
+    from autograder.bank.items import REGISTRY
+    from autograder.grade import grade_item
+    from autograder.run import Limits
+    from autograder.unpack import unpack
+    from conftest import make_submission
+    folder = make_submission(tmp_path, patches={"fc_net.py": hc.append_to(RNG_ATTACK.format(hidden=hc.HIDDEN_FILE))})
+    ws = unpack(folder)
+    limits = Limits(seconds=20)
+    rigged = grade_item(ws.root, REGISTRY["do.net_regularized"], table, limits)
+    assert rigged.score == 0 and "PROBE hidden=blocked" in rigged.text(), rigged.text()
+    for other in ("do.dropout_forward", "do.dropout_backward", "do.random_flip", "do.polyak_update",
+                  "fc.affine_forward"):
+        verdict = grade_item(ws.root, REGISTRY[other], table, limits)
+        assert verdict.score == verdict.points, verdict.text()
+
+
 def test_the_class_report_of_the_hostile_batch_is_written_and_escaped(batch):
     """The report reads every hostile submission's code and results (never runs them) and writes a page where
     no student text is markup."""

@@ -15,8 +15,10 @@ EXPECT = {
     "FullyConnectedNets": ("3 layers: final training accuracy 1.00", "5 layers: final training accuracy 1.00"),
     "BatchNormalization": ("net_with_norm  PASS", "graph vs closed form: largest relative difference",
                            "batch statistics, batches of 1: validation accuracy"),
+    "Dropout": ("net_regularized  PASS", "highest validation accuracy:", "Monte-Carlo, 100 masks:",
+                "regularized_model  PASS"),
 }
-ARTIFACTS = {"FullyConnectedNets": ("best_model.npz",)}
+ARTIFACTS = {"FullyConnectedNets": ("best_model.npz",), "Dropout": ("regularized_model.npz",)}
 
 
 def test_every_notebook_has_its_expectations():

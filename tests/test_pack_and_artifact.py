@@ -81,5 +81,9 @@ def test_pack_command_prints_warnings_before_the_file_to_upload(tmp_path, capsys
     write_notebook(folder / "FullyConnectedNets.ipynb", [None])
     pack.main([str(folder)])
     out = capsys.readouterr().out
-    assert "!!! 2 WARNINGS" in out and "was never run" in out and "best_model.npz is missing" in out
+    missing = [n for n in pack.notebooks() if n != "FullyConnectedNets"] + [it.artifact for it in pack.artifact_items()]
+    assert f"!!! {1 + len(missing)} WARNINGS" in out and "was never run" in out
+    for name in missing:  # every graded notebook and every saved model is asked for (not only the first notebook's)
+        assert f"{name}.ipynb is missing" in out or f"{name} is missing" in out
+    assert "BatchNormalization.ipynb is missing" in out and "artifacts/best_model.npz is missing" in out
     assert out.strip().splitlines()[-1].startswith("upload this file: ")
