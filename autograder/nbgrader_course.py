@@ -67,6 +67,7 @@ def write_config(root, db=None):
     root = Path(root).resolve()
     db = Path(db).resolve() if db else root / "gradebook.db"
     keep = sorted(p.relative_to(paths.RELEASE).as_posix() for p in (paths.RELEASE / paths.PACKAGE).glob("*.py"))
+    from .bank.pack import artifact_items
     keep += [it.artifact for it in artifact_items()]
     text = CONFIG.format(kit=str(paths.ROOT), root=str(root), assignment=paths.ASSIGNMENT,
                          db=f"sqlite:///{db}", keep=keep)

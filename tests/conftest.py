@@ -25,9 +25,12 @@ needs_sandbox = pytest.mark.skipif(not SANDBOX_OK, reason=f"needs the bubblewrap
 from autograder.cases import items as _items  # noqa: E402
 
 FULL = float(sum(it.points for it in _items()))            # reference.zip
-# partial.zip: its three FullyConnectedNets mistakes cost 31.66 there, and affine_backward's costs net_with_norm 3
-PARTIAL = round(FULL - 31.66 - 3, 2)
-BROKEN = 27.0                                              # broken.zip: only the update rules but Adam, and the model
+# partial.zip: its three FullyConnectedNets mistakes cost 31.66 there; affine_backward's costs net_with_norm 3 and
+# net_regularized 3.33; it has no saved models (the Dropout notebook's regularized model is 10 more)
+PARTIAL = round(FULL - 31.66 - 3 - 3.33 - 10, 2)
+# broken.zip: only what does not import layers.py (the update rules but Adam; dropout, DropConnect, L1, Polyak and
+# the augmentations) and FullyConnectedNets' saved model
+BROKEN = 57.0
 N_ITEMS = len(_items())
 FC_FULL, FC_PARTIAL = 75.0, 43.34                          # the FullyConnectedNets notebook's auto-graded part
 

@@ -123,5 +123,5 @@ register(
                    "offset_range": "offsets run from 0 to 2 · pad inclusive: rng.integers(0, 2 * pad + 1, ...)"}),
     Item("do.regularized_model", points=10, function="artifacts.regularized_model", kind="artifact",
          recipe="nothing", returns=(), public=(), notebook=NB, artifact="artifacts/regularized_model.npz",
-         targets={"fashion_mnist": (0.65, 0.80)}),
+         targets={"fashion_mnist": (0.65, 0.79)}),  # the reference notebook's: 0.807 held-out, 0.820 val
 )

@@ -52,11 +52,22 @@ def check_model_gradients(model, X, y, h=1e-5, verbose=True):
 
     Returns:
         dict parameter name -> relative error.
+
+    With dropout (model.dropout_param["rng"]), every loss call replays the same masks: the generator restarts
+    from the state it had when the check began, so the numeric and analytic gradients are of one function.
     """
-    _, grads = model.loss(X, y)
+    rng = getattr(model, "dropout_param", {}).get("rng")
+    start = rng.bit_generator.state if isinstance(rng, np.random.Generator) else None
+
+    def loss():
+        if start is not None:
+            rng.bit_generator.state = start
+        return model.loss(X, y)
+
+    _, grads = loss()
     errors = {}
     for name in sorted(model.params):
-        numeric = eval_numerical_gradient(lambda _: model.loss(X, y)[0], model.params[name], h=h)
+        numeric = eval_numerical_gradient(lambda _: loss()[0], model.params[name], h=h)
         errors[name] = rel_error(numeric, grads[name])
         if verbose:
             print(f"  {name:>7} relative error {errors[name]:.2e}")

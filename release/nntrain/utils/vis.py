@@ -22,6 +22,27 @@ def show_samples(X, y, class_names, per_class=6, rng=None):
     return fig
 
 
+def show_variants(X, variants, title=""):
+    """One row per variant ({label: images (N, C, H, W)}, e.g. the originals, flipped, shifted), one column per
+    image; grey images are drawn with the same grey scale in every row."""
+    rows = len(variants)
+    N = len(next(iter(variants.values())))
+    fig, axes = plt.subplots(rows, N, figsize=(1.2 * N, 1.3 * rows), squeeze=False)
+    lo, hi = float(X.min()), float(X.max())
+    for r, (label, images) in enumerate(variants.items()):
+        for c in range(N):
+            ax = axes[r, c]
+            ax.imshow(images[c].transpose(1, 2, 0).squeeze(), cmap="gray", vmin=lo, vmax=hi)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(label, fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def plot_curves(solvers, title=""):
     """Loss per iteration and train/val accuracy per epoch of several Solvers ({label: solver})."""
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4))
@@ -148,6 +169,32 @@ def plot_search(results, x="learning_rate", y="reg"):
            title="random search: validation accuracy")
     fig.colorbar(sc, ax=ax, label="validation accuracy")
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_regularizers(results, baseline="none", title=""):
+    """Two panels of horizontal bars, one bar per method of results ({method: {"val", "gap", ...}}): the
+    validation accuracy (axis zoomed to the values) and the train - validation gap, each with the baseline
+    method's value as a dashed line."""
+    methods = list(results)
+    ys = np.arange(len(methods))[::-1]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.35 * len(methods) + 1.5), sharey=True)
+    for ax, key, label in ((axes[0], "val", "validation accuracy (last epoch)"),
+                           (axes[1], "gap", "gap: train - validation accuracy")):
+        values = np.array([results[m][key] for m in methods])
+        colors = ["tab:gray" if m == baseline else "tab:blue" for m in methods]
+        ax.barh(ys, values, color=colors)
+        ax.axvline(results[baseline][key], color="k", linestyle="--", linewidth=1, label=baseline)
+        span = values.max() - values.min()
+        ax.set_xlim(max(0.0, values.min() - 0.5 * span) if key == "val" else 0.0, values.max() + 0.25 * span)
+        for y, v in zip(ys, values):
+            ax.text(v, y, f" {v:.3f}", va="center", fontsize=8)
+        ax.set(xlabel=label)
+    axes[0].set_yticks(ys, methods)
+    axes[0].legend(loc="lower right", fontsize=8)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
 
