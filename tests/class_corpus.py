@@ -38,6 +38,12 @@ GROUPS = {  # group -> (module file, names of its top-level functions or Class.m
     "adam": ("optim.py", ("adam",)),
     "net_init": ("fc_net.py", ("FullyConnectedNet.__init__",)),  # the reference's loss needs its own __init__
     "net_loss": ("fc_net.py", ("FullyConnectedNet.loss",)),
+    "dropout": ("regularization.py", ("dropout_forward", "dropout_backward")),
+    "dropconnect": ("regularization.py", ("dropconnect_forward", "dropconnect_backward")),
+    "l1": ("regularization.py", ("l1_penalty",)),
+    "polyak": ("optim.py", ("polyak_update",)),
+    "flip": ("augment.py", ("random_flip",)),
+    "crop": ("augment.py", ("random_crop",)),
 }
 MAX_SHARED = 0.75
 # (item, recorded mistake, group it patches): the planted mistakes, each on a reference group
@@ -75,7 +81,8 @@ def _imports(text):
 def compose(choice):
     """{module file: text} of a package whose groups come from the chosen variants ({group: variant})."""
     files = {}
-    for module in ("layers.py", "optim.py", "fc_net.py"):
+    modules = sorted(p.name for p in paths.REFERENCE_PACKAGE.glob("*.py") if p.name not in ("__init__.py", "layer_utils.py"))
+    for module in modules:  # every module the release has (a missing one would be more than a stub's change)
         base = _source("stub", module)  # functions outside the groups (later notebooks') stay stubs
         lines = base.splitlines(keepends=True)
         spans = _defs(base)

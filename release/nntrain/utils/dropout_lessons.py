@@ -416,7 +416,7 @@ def train_regularized_model(data, method, seed=0):
     solver = train_method(method, data, seed)
     model = solver.model
     model.params = solver.final_params
-    if isinstance(model, DropConnectNet):
+    if hasattr(model, "dc_param"):  # a DropConnectNet: its test-time net is the plain one
         from nnkit.fc_net import FullyConnectedNet
         model = to_fc_net(model, FullyConnectedNet)
     return model, {"method": method, "val": accuracy(model, data["X_val"], data["y_val"]),

@@ -1,5 +1,6 @@
-"""The Dropout notebook's two lesson models, built from the student's layers (nnkit, imported when a model runs):
-DropConnectNet (DropConnect instead of dropout) and ResidualMLP (residual blocks with stochastic depth).
+"""The Dropout notebook's two lesson models, built from the student's code (nnkit, imported when a model runs):
+DropConnectNet (the student's FullyConnectedNet with DropConnect hidden layers) and ResidualMLP (residual blocks
+with stochastic depth).
 
 Both follow FullyConnectedNet's API: `params` (dict name -> array) and loss(X, y=None), scores (N, C) in test
 mode when y is None, (loss, grads) in train mode otherwise, so the Solver trains them unchanged.
@@ -14,70 +15,60 @@ def _nnkit(module):
     return importlib.import_module(f"nnkit.{module}")
 
 
-class DropConnectNet:
-    """{DropConnect affine - ReLU} x (L - 1) - affine - softmax: FullyConnectedNet with DropConnect hidden layers.
+def DropConnectNet(hidden_dims, input_dim=1 * 28 * 28, num_classes=10, keep_ratio=0.5, weight_scale=5e-2,
+                   dtype=np.float32, seed=None):
+    """{DropConnect affine - ReLU} x (L - 1) - affine - softmax: the student's FullyConnectedNet whose hidden
+    layers use DropConnect (regularization's dropconnect_forward/backward) instead of the plain affine layer.
 
-    In train mode every hidden layer multiplies its weights by a fresh random mask (regularization's
-    dropconnect_forward, inverted scaling); in test mode it uses the plain weights, so a trained net is an
-    ordinary affine-ReLU net (to_fc_net turns it into a FullyConnectedNet). The last layer is never dropped.
+    It is the student's net (a subclass), with only the hidden-layer hooks replaced: in train mode every hidden
+    layer multiplies its weights by a fresh random mask (inverted scaling), in test mode it uses the plain
+    weights, so a trained net is an ordinary affine-ReLU FullyConnectedNet (artifacts.save_model saves it).
+    The last layer is never dropped.
 
     Args:
-        hidden_dims: list of L - 1 ints, the width of each hidden layer.
-        input_dim: D, features of one example.
-        num_classes: C.
+        hidden_dims, input_dim, num_classes, weight_scale, dtype, seed: as for FullyConnectedNet (the masks come
+            from the net's generator).
         keep_ratio: p in (0, 1], the probability of keeping each hidden-layer weight.
-        weight_scale: standard deviation of the normal initial weights; biases start at zero.
-        dtype: float dtype of parameters and computation (np.float64 for gradient checks).
-        seed: seed of the generator for initialization and masks.
 
-    Attributes:
-        params: W1..WL, b1..bL with FullyConnectedNet's names and shapes.
-        dc_param: {"mode", "p", "rng"}, passed to every hidden layer; replace "rng" by "seed" for a fixed mask.
-        num_layers: L; normalization: None (what artifacts.save_model looks for).
+    Returns:
+        the net; its dc_param {"mode", "p", "rng"} is passed to every hidden layer (replace "rng" by "seed"
+        for a fixed mask).
     """
+    if not 0 < keep_ratio <= 1:
+        raise ValueError(f"DropConnectNet: keep_ratio must be in (0, 1], got {keep_ratio}")
+    net = _dropconnect_class()(hidden_dims, input_dim=input_dim, num_classes=num_classes,
+                               weight_scale=weight_scale, dtype=dtype, seed=seed)
+    net.dc_param = {"mode": "train", "p": keep_ratio, "rng": net.rng}
+    return net
 
-    normalization = None
 
-    def __init__(self, hidden_dims, input_dim=1 * 28 * 28, num_classes=10, keep_ratio=0.5, weight_scale=5e-2,
-                 dtype=np.float32, seed=None):
-        if not 0 < keep_ratio <= 1:
-            raise ValueError(f"DropConnectNet: keep_ratio must be in (0, 1], got {keep_ratio}")
-        self.num_layers = len(hidden_dims) + 1
-        self.dtype = dtype
-        self.rng = np.random.default_rng(seed)
-        dims = [input_dim, *hidden_dims, num_classes]
-        self.params = {}
-        for i in range(1, self.num_layers + 1):
-            self.params[f"W{i}"] = (weight_scale * self.rng.standard_normal((dims[i - 1], dims[i]))).astype(dtype)
-            self.params[f"b{i}"] = np.zeros(dims[i], dtype=dtype)
-        self.dc_param = {"mode": "train", "p": keep_ratio, "rng": self.rng}
+def _dropconnect_class():
+    """A subclass of the student's FullyConnectedNet with DropConnect hidden layers (made when first needed:
+    the student's package is imported at run time)."""
+    layers, reg, fc_net = _nnkit("layers"), _nnkit("regularization"), _nnkit("fc_net")
 
-    def loss(self, X, y=None):
-        """Scores (N, C) in test mode when y is None; else (loss, grads) in train mode (see FullyConnectedNet)."""
-        layers, reg = _nnkit("layers"), _nnkit("regularization")
-        self.dc_param["mode"] = "test" if y is None else "train"
-        L = self.num_layers
-        h, caches = X.astype(self.dtype), []
-        for i in range(1, L):
-            a, dc_cache = reg.dropconnect_forward(h, self.params[f"W{i}"], self.params[f"b{i}"], self.dc_param)
-            h, relu_cache = layers.relu_forward(a)
-            caches.append((dc_cache, relu_cache))
-        scores, last_cache = layers.affine_forward(h, self.params[f"W{L}"], self.params[f"b{L}"])
-        if y is None:
-            return scores
-        loss, dscores = layers.softmax_loss(scores, y)
-        grads = {}
-        dh, grads[f"W{L}"], grads[f"b{L}"] = layers.affine_backward(dscores, last_cache)
-        for i in range(L - 1, 0, -1):
-            dc_cache, relu_cache = caches[i - 1]
-            dh, grads[f"W{i}"], grads[f"b{i}"] = reg.dropconnect_backward(layers.relu_backward(dh, relu_cache),
+    class DropConnectFullyConnectedNet(fc_net.FullyConnectedNet):
+        def _set_mode(self, mode):
+            super()._set_mode(mode)
+            self.dc_param["mode"] = mode
+
+        def _hidden_forward(self, x, i):
+            a, dc_cache = reg.dropconnect_forward(x, self.params[f"W{i}"], self.params[f"b{i}"], self.dc_param)
+            out, relu_cache = layers.relu_forward(a)
+            return out, (dc_cache, relu_cache)
+
+        def _hidden_backward(self, dout, cache, i, grads):
+            dc_cache, relu_cache = cache
+            dx, grads[f"W{i}"], grads[f"b{i}"] = reg.dropconnect_backward(layers.relu_backward(dout, relu_cache),
                                                                           dc_cache)
-        return loss, grads
+            return dx
+
+    return DropConnectFullyConnectedNet
 
 
 def to_fc_net(model, net_class):
-    """The test-time network of a trained DropConnectNet as a net_class (the student's FullyConnectedNet) with
-    the same weights: what artifacts.save_model saves."""
+    """The test-time network of a trained DropConnectNet as a plain net_class (the student's
+    FullyConnectedNet) with the same weights: what artifacts.save_model saves."""
     L = model.num_layers
     hidden = [model.params[f"W{i}"].shape[1] for i in range(1, L)]
     net = net_class(hidden, input_dim=model.params["W1"].shape[0], num_classes=model.params[f"W{L}"].shape[1],
