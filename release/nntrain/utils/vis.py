@@ -192,7 +192,7 @@ def plot_regularizers(results, baseline="none", title=""):
             ax.text(v, y, f" {v:.3f}", va="center", fontsize=8)
         ax.set(xlabel=label)
     axes[0].set_yticks(ys, methods)
-    axes[0].legend(loc="lower right", fontsize=8)
+    axes[0].legend(loc="upper right", fontsize=8)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
