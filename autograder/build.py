@@ -82,7 +82,7 @@ def generated_variants(item, case, ref, expected):
             found[name] = _call_quietly(sp, case.params, reduced, ref)
     if item.state_arg:  # a function with a state dict: each setting in it left out (the default used instead)
         for key in case.params.get("state", {}):
-            if key not in ("mode", "seed", "rng_seed"):  # without its seed a mask is drawn at random: no fixture
+            if key != "mode" and key not in SEED_KEYS:  # without its seed a mask is drawn at random: no fixture
                 state = {k: v for k, v in case.params["state"].items() if k != key}
                 found[f"ignores:{item.state_arg}.{key}"] = _call_quietly(sp, {**case.params, "state": state},
                                                                           make_inputs(item, case), ref)
@@ -105,9 +105,12 @@ def generated_variants(item, case, ref, expected):
             if outputs and not matches(outputs, expected, max(item.rtol, 1e-6), item.atol)}
 
 
+SEED_KEYS = ("seed", "rng_seed")  # state entries that seed a function's random draws (calls._arguments)
+
+
 def _draws_masks(item):
     """Whether the item's function draws random numbers (its cases seed them: "rng_seed", or a seed in its state)."""
-    return any("rng_seed" in c.params or {"seed", "rng_seed"} & set(c.params.get("state", {})) for c in item.public)
+    return any("rng_seed" in c.params or set(SEED_KEYS) & set(c.params.get("state", {})) for c in item.public)
 
 
 def _call_quietly(sp, params, inputs, package):

@@ -20,10 +20,8 @@ REFERENCE_MODEL = SAMPLES / "reference_best_model.npz"
 def reference_models():
     """{artifact path in the assignment: the reference's saved file}, one per artifact item: for the item
     saving artifacts/<name>.npz, autograder/samples/reference_<name>.npz (the reference notebook's)."""
-    from .bank import catalog  # noqa: F401  (fills the registry)
-    from .bank.items import REGISTRY
-    return {it.artifact: SAMPLES / f"reference_{Path(it.artifact).name}" for it in REGISTRY.values()
-            if it.kind == "artifact"}
+    from .bank.pack import artifact_items
+    return {it.artifact: SAMPLES / f"reference_{Path(it.artifact).name}" for it in artifact_items()}
 PARTIAL_MISTAKES = (("fc.affine_backward", "dw_divided_by_N"), ("fc.softmax_loss", "unstable"),
                     ("optim.adam", "no_bias_correction"))
 

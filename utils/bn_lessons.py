@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from .data import subset
 from .progress import progress_bar
 from .solver import Solver, accuracy
 
@@ -289,12 +290,6 @@ SCALES = np.logspace(-4, 0, 9)
 RATES = np.logspace(-3, 0, 7)
 BATCH_SIZES = (1, 2, 4, 8, 16, 64)
 RUN_SETTINGS = {"num_epochs": 5, "update_rule": "sgd_momentum", "learning_rate": 1e-2}
-
-
-def subset(data, n):
-    """The first n training examples of data, with its whole validation split (a dict for the Solver)."""
-    return {"X_train": data["X_train"][:n], "y_train": data["y_train"][:n], "X_val": data["X_val"],
-            "y_val": data["y_val"]}
 
 
 def deep_net_factory(net_class):

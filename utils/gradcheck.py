@@ -5,7 +5,7 @@ sparse check and is what notebooks import.
 """
 import numpy as np
 
-from checks.numeric import eval_numerical_gradient, eval_numerical_gradient_array, rel_error  # noqa: F401
+from checks.numeric import eval_numerical_gradient, eval_numerical_gradient_array, rel_error, replayed_loss  # noqa: F401
 
 
 def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, rng=None, verbose=True):
@@ -56,18 +56,11 @@ def check_model_gradients(model, X, y, h=1e-5, verbose=True):
     With dropout (model.dropout_param["rng"]), every loss call replays the same masks: the generator restarts
     from the state it had when the check began, so the numeric and analytic gradients are of one function.
     """
-    rng = getattr(model, "dropout_param", {}).get("rng")
-    start = rng.bit_generator.state if isinstance(rng, np.random.Generator) else None
-
-    def loss():
-        if start is not None:
-            rng.bit_generator.state = start
-        return model.loss(X, y)
-
-    _, grads = loss()
+    loss = replayed_loss(model)
+    _, grads = loss(X, y)
     errors = {}
     for name in sorted(model.params):
-        numeric = eval_numerical_gradient(lambda _: loss()[0], model.params[name], h=h)
+        numeric = eval_numerical_gradient(lambda _: loss(X, y)[0], model.params[name], h=h)
         errors[name] = rel_error(numeric, grads[name])
         if verbose:
             print(f"  {name:>7} relative error {errors[name]:.2e}")

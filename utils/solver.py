@@ -75,6 +75,9 @@ class Solver:
         self.rng = np.random.default_rng(seed)
         self.augment = augment
         self.polyak_decay = polyak_decay
+        if polyak_decay is not None:
+            from nnkit.optim import polyak_update  # the student's, found next to the notebook
+            self.polyak_update = polyak_update
         self.snapshot_epochs = set(snapshot_epochs)
         self._reset()
 
@@ -109,9 +112,8 @@ class Solver:
             self.update_ratios[p].append(float(np.linalg.norm(self.model.params[p] - w) / scale) if scale else 0.0)
         self.lr_history.append(None if self.base_lr is None else self.base_lr * multiplier)
         if self.avg_params is not None:
-            from nnkit.optim import polyak_update  # the student's, found next to the notebook
             for p, w in self.model.params.items():
-                self.avg_params[p] = polyak_update(self.avg_params[p], w, self.polyak_decay)
+                self.avg_params[p] = self.polyak_update(self.avg_params[p], w, self.polyak_decay)
 
     def check_accuracy(self, X, y, num_samples=None, batch_size=500):
         """Fraction of correct predictions on (X, y), on a random subset of num_samples if given."""

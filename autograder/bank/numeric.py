@@ -58,3 +58,27 @@ def eval_numerical_gradient_array(f, x, df, h=1e-5):
         flat[i] = old
         grad.reshape(-1)[i] = np.sum((pos - neg) * df) / (2 * h)
     return grad
+
+
+def replayed_loss(model, seed=None):
+    """model.loss, drawing the same dropout masks at every call (what a gradient check needs).
+
+    The net's masks come from model.dropout_param["rng"]; the returned function restarts that generator from
+    the state it has now before each call. With `seed`, a fresh np.random.default_rng(seed) replaces it first,
+    so the masks do not depend on how the constructor drew the weights. A model without dropout_param (or
+    without a generator there) gets its own loss back.
+    """
+    drop = getattr(model, "dropout_param", None)
+    if not isinstance(drop, dict):
+        return model.loss
+    if seed is not None:
+        drop["rng"] = np.random.default_rng(seed)
+    rng = drop.get("rng")
+    if not isinstance(rng, np.random.Generator):
+        return model.loss
+    state, loss = rng.bit_generator.state, model.loss
+
+    def replayed(*args, **kwargs):
+        rng.bit_generator.state = state
+        return loss(*args, **kwargs)
+    return replayed

@@ -151,15 +151,6 @@ def arrays(rng, shapes, zeros=0.0, positive=()):
 
 
 @recipe
-def dropconnect(rng, x, w, backward=False):
-    """affine's x, w, b; with backward an upstream gradient dout (N, M)."""
-    inputs = affine(rng, x, w)
-    if backward:
-        inputs["dout"] = rng.standard_normal((x[0], w[1]))
-    return inputs
-
-
-@recipe
 def images(rng, N, C, H, W):
     """Images X (N, C, H, W) with distinct values at every pixel (so any moved or mirrored pixel shows)."""
     return {"X": rng.permutation(N * C * H * W).reshape(N, C, H, W) / (N * C * H * W) + 0.5}

@@ -7,7 +7,7 @@ import importlib
 
 import numpy as np
 
-from .numeric import eval_numerical_gradient, eval_numerical_gradient_array
+from .numeric import eval_numerical_gradient, eval_numerical_gradient_array, replayed_loss
 
 CTOR_KEYS = ("hidden_dims", "input_dim", "num_classes", "reg", "weight_scale", "dropout_keep_ratio",
              "normalization", "l1_reg")
@@ -278,26 +278,10 @@ def _build_model(cls, params, inputs):
     for k, v in inputs.items():
         if k.startswith("param."):
             model.params[k[len("param."):]] = v.copy()
-    _fix_randomness(model, params.get("model_seed", 0))
+    # the masks come from a generator seeded for the case and replay at every call: they do not depend on how
+    # the constructor drew the weights, and a numeric gradient sees the same function as the analytic one
+    model.loss = replayed_loss(model, seed=params.get("model_seed", 0))
     return model
-
-
-def _fix_randomness(model, seed):
-    """Make every loss() call of the model draw the same dropout masks, from a generator of its own: the
-    model's dropout_param["rng"] becomes np.random.default_rng(seed) and restarts from that state at each
-    call. So the masks do not depend on how the constructor drew the weights, and a numeric gradient sees the
-    same function as the analytic one."""
-    drop = getattr(model, "dropout_param", None)
-    if not isinstance(drop, dict):
-        return
-    rng = drop["rng"] = np.random.default_rng(seed)
-    state = rng.bit_generator.state
-    loss = model.loss
-
-    def replayed(*args, **kwargs):
-        rng.bit_generator.state = state
-        return loss(*args, **kwargs)
-    model.loss = replayed
 
 
 def _model_loss(cls, params, inputs):

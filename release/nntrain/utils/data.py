@@ -59,6 +59,13 @@ def load_dataset(name="fashion_mnist", subtract_mean=True, unit_std=True, num_tr
     return data
 
 
+def subset(data, n):
+    """The first n training examples of data (from load_dataset), with its whole validation split: a dict for
+    the Solver."""
+    return {"X_train": data["X_train"][:n], "y_train": data["y_train"][:n], "X_val": data["X_val"],
+            "y_val": data["y_val"]}
+
+
 def images_to_float(X, dtype=np.float32):
     """uint8 images (N, H, W) or (N, C, H, W) -> floats in [0, 1] shaped (N, C, H, W)."""
     X = np.asarray(X)

@@ -6,6 +6,7 @@ the two lesson models are in reg_models.py. Every run is seeded, so the numbers 
 """
 import numpy as np
 
+from .data import subset as data_subset
 from .progress import progress_bar
 from .reg_models import DropConnectNet, ResidualMLP, to_fc_net
 from .schedules import cosine_restarts
@@ -58,9 +59,7 @@ AUGMENTATIONS = {"shifts": shifts, "flips + shifts": flips_and_shifts}
 def subset(data, n=None):
     """The first n (default NUM_TRAIN) training examples of data, with its whole validation split (a dict for
     the Solver)."""
-    n = NUM_TRAIN if n is None else n
-    return {"X_train": data["X_train"][:n], "y_train": data["y_train"][:n], "X_val": data["X_val"],
-            "y_val": data["y_val"]}
+    return data_subset(data, NUM_TRAIN if n is None else n)
 
 
 def make_model(method, seed=0, **overrides):

@@ -47,9 +47,11 @@ def inverse_time(final=0.1):
 def cosine_restarts(cycles=4, final=0.0):
     """`cycles` equal cosine cycles, each from 1 down to `final` and back up at once (SGDR, warm restarts):
     the ends of the cycles are the snapshots of a snapshot ensemble."""
+    half = cosine(final)
+
     def schedule(t, T):
         length = max(1, T // cycles)
-        return cosine(final)(t % length, length - 1)
+        return half(t % length, length - 1)
     return schedule
 
 
