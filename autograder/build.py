@@ -22,7 +22,8 @@ from .cases import all_cases, items
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 # Check names for solution blocks inside methods (functions map to their own name).
-METHOD_CHECKS = {"FullyConnectedNet.__init__": "net_init", "FullyConnectedNet.loss": "net_loss"}
+METHOD_CHECKS = {"FullyConnectedNet.__init__": "net_init", "FullyConnectedNet.loss": "net_loss",
+                 "ThreeLayerConvNet.__init__": "convnet_init", "ThreeLayerConvNet.loss": "convnet_loss"}
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
 
@@ -232,7 +233,7 @@ def build_release(release_root=paths.ROOT / "release"):
     shutil.copytree(paths.ROOT / "utils", target / "utils", ignore=COPY_IGNORE)
     shutil.copytree(paths.BANK, target / "checks", ignore=COPY_IGNORE)
     (target / "datasets").mkdir()
-    for name in ("fashion_mnist_subset.npz", "README.md", "fetch_cifar10.py"):
+    for name in (*paths.DATA_FILES, "README.md", "fetch_cifar10.py", "make_photos.py"):
         shutil.copy2(paths.ROOT / "datasets" / name, target / "datasets" / name)
     (target / "requirements.txt").write_text(student_requirements())
     (target / "README.md").write_text(RELEASE_README.format(assignment=paths.ASSIGNMENT))

@@ -16,7 +16,8 @@ def copy_assignment(src, dest):
     target = dest / paths.ASSIGNMENT
     shutil.copytree(src, target, symlinks=False, ignore=shutil.ignore_patterns("__pycache__", "artifacts"))
     (target / "datasets").mkdir(exist_ok=True)
-    shutil.copy(paths.ROOT / "datasets" / "fashion_mnist_subset.npz", target / "datasets")
+    for name in paths.DATA_FILES:
+        shutil.copy(paths.ROOT / "datasets" / name, target / "datasets")
     return target
 
 

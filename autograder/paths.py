@@ -10,4 +10,5 @@ RELEASE = ROOT / "release" / ASSIGNMENT
 BANK = Path(__file__).resolve().parent / "bank"
 HIDDEN_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hidden_fixtures"  # a stem: one .npz per notebook
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout.npz"
-NOTEBOOKS = ("FullyConnectedNets", "BatchNormalization", "Dropout")
+NOTEBOOKS = ("FullyConnectedNets", "BatchNormalization", "Dropout", "ConvolutionalNetworks")
+DATA_FILES = ("fashion_mnist_subset.npz", "photos.npz")  # datasets/ files the notebooks read (shipped in the release)

@@ -374,6 +374,9 @@ def _model_variants():
         "model_pickle": (obj.getvalue(), "holds Python objects"),
         "model_huge_declared": (_huge_declared_npz(), "declares shape (784, 255102)"),
         "model_not_npz": (b"PK\x03\x04 not really", "not a readable .npz"),
+        # a small file (under 1.1 million parameters) whose conv layer would cost the grader minutes per batch
+        "model_compute_flood": (_npz(W1=np.zeros((512, 1, 27, 27)), b1=np.zeros(512), W2=np.zeros((512 * 196, 10)),
+                                     b2=np.zeros(10)), "multiply-adds per image"),
     }
 
 

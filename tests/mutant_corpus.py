@@ -15,6 +15,7 @@ from autograder.mistakes import MISTAKES, M  # noqa: E402
 
 L, O, F = "layers.py", "optim.py", "fc_net.py"
 R, A = "regularization.py", "augment.py"
+CL, CN = "conv_layers.py", "cnn.py"
 LR = 'config["learning_rate"]'
 BN_GRAPH_GRADS = ("    dbeta = dout.sum(axis=0)\n    dgamma = (dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n"
                   "    dxc = dx_hat / std")
@@ -171,6 +172,75 @@ UNRECORDED = (
     M("do.random_crop", "pad_one_side", A, "(pad, pad), (pad, pad)))", "(0, 2 * pad), (0, 2 * pad)))"),
     M("do.random_crop", "one_offset_for_all", A, "shifts = rng.integers(0, 2 * pad + 1, size=(N, 2))",
       "shifts = np.repeat(rng.integers(0, 2 * pad + 1, size=(1, 2)), N, axis=0)"),
+    # ConvolutionalNetworks
+    # conv_forward_naive
+    M("cn.conv_forward_naive", "bias_twice", CL, "out[:, :, i, j] = window.reshape(N, -1) @ w_rows.T + b",
+      "out[:, :, i, j] = window.reshape(N, -1) @ w_rows.T + 2 * b"),
+    M("cn.conv_forward_naive", "filter_spatially_transposed", CL, "    w_rows = w.reshape(F, -1)\n    out = np.empty",
+      "    w_rows = w.transpose(0, 1, 3, 2).reshape(F, -1)\n    out = np.empty"),
+    # conv_backward_naive
+    M("cn.conv_backward_naive", "dx_kernel_flipped", CL, "dx_pad[:, :, rows, cols] += (d @ w_rows).reshape(window.shape)",
+      "dx_pad[:, :, rows, cols] += (d @ w[:, :, ::-1, ::-1].reshape(F, -1)).reshape(window.shape)"),
+    M("cn.conv_backward_naive", "db_mean", CL, "    db = dout.sum(axis=(0, 2, 3))\n", "    db = dout.mean(axis=(0, 2, 3))\n"),
+    M("cn.conv_backward_naive", "dw_spatially_transposed", CL, "    dw = dw_rows.reshape(w.shape)\n",
+      "    dw = dw_rows.reshape(w.shape).swapaxes(2, 3)\n"),
+    # max_pool_forward_naive
+    M("cn.max_pool_forward_naive", "min_pool", CL, ".max(axis=(2, 3))", ".min(axis=(2, 3))"),
+    M("cn.max_pool_forward_naive", "window_off_by_one", CL,
+      "x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]",
+      "x[:, :, i * stride:i * stride + ph - 1, j * stride:j * stride + pw - 1]"),
+    M("cn.max_pool_forward_naive", "pool_sizes_swapped", CL,
+      "x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]",
+      "x[:, :, i * stride:i * stride + pw, j * stride:j * stride + ph]"),
+    # max_pool_backward_naive
+    M("cn.max_pool_backward_naive", "to_last_element_always", CL, "[window.argmax(axis=2)]",
+      "[np.full((N, C), ph * pw - 1)]"),
+    M("cn.max_pool_backward_naive", "argmin", CL, "[window.argmax(axis=2)]", "[window.argmin(axis=2)]"),
+    M("cn.max_pool_backward_naive", "window_column_major", CL, "window = x[:, :, rows, cols].reshape(N, C, ph * pw)",
+      "window = x[:, :, rows, cols].transpose(0, 1, 3, 2).reshape(N, C, ph * pw)"),
+    # spatial_batchnorm_forward
+    M("cn.spatial_batchnorm_forward", "gamma_beta_swapped", CL,
+      "batchnorm_forward(_channels_last(x), gamma, beta, bn_param)",
+      "batchnorm_forward(_channels_last(x), beta, gamma, bn_param)"),
+    M("cn.spatial_batchnorm_forward", "not_transposed_back", CL, "    out = _channels_first(rows, x.shape)\n",
+      "    out = rows.reshape(x.shape)\n"),
+    M("cn.spatial_batchnorm_forward", "height_width_swapped", CL, "batchnorm_forward(_channels_last(x), gamma",
+      "batchnorm_forward(x.transpose(0, 3, 2, 1).reshape(-1, x.shape[1]), gamma"),
+    # spatial_batchnorm_backward
+    M("cn.spatial_batchnorm_backward", "dgamma_dbeta_swapped", CL, "    drows, dgamma, dbeta = batchnorm_backward_alt(",
+      "    drows, dbeta, dgamma = batchnorm_backward_alt("),
+    M("cn.spatial_batchnorm_backward", "batch_statistics_path_missing", CL, "    dx = _channels_first(drows, shape)\n",
+      "    dx = _channels_first(_channels_last(dout) * bn_cache[3] / bn_cache[2], shape)\n"),
+    M("cn.spatial_batchnorm_backward", "dbeta_mean_over_pixels", CL, "    dx = _channels_first(drows, shape)\n",
+      "    dx = _channels_first(drows, shape)\n    dbeta = dbeta / (shape[2] * shape[3])\n"),
+    # spatial_groupnorm_forward
+    M("cn.spatial_groupnorm_forward", "eps_outside_sqrt", CL, "std = np.sqrt(groups.var(axis=2, keepdims=True) + eps)",
+      "std = np.sqrt(groups.var(axis=2, keepdims=True)) + eps"),
+    M("cn.spatial_groupnorm_forward", "gamma_beta_swapped", CL, "    out = gamma * x_hat + beta\n",
+      "    out = beta * x_hat + gamma\n"),
+    M("cn.spatial_groupnorm_forward", "G_as_group_size", CL, "    groups = x.reshape(N, G, -1)",
+      "    groups = x.reshape(N, C // G, -1)"),
+    # spatial_groupnorm_backward
+    M("cn.spatial_groupnorm_backward", "dgamma_without_x_hat", CL,
+      "    dgamma = (dout * x_hat).sum(axis=(0, 2, 3), keepdims=True)\n",
+      "    dgamma = dout.sum(axis=(0, 2, 3), keepdims=True)\n"),
+    M("cn.spatial_groupnorm_backward", "gamma_forgotten", CL, "dx_hat = (dout * gamma).reshape(N, G, -1)",
+      "dx_hat = dout.reshape(N, G, -1)"),
+    M("cn.spatial_groupnorm_backward", "var_term_sign", CL, "- g_hat * (dx_hat * g_hat)", "+ g_hat * (dx_hat * g_hat)"),
+    # convnet_init
+    M("cn.convnet_init", "he_init", CN, "weight_scale * self.rng.standard_normal(shape)",
+      "np.sqrt(2 / np.prod(shape[1:] if i == 1 else shape[:1])) * self.rng.standard_normal(shape)"),
+    M("cn.convnet_init", "variance_for_std", CN, "weight_scale * self.rng.standard_normal(shape)",
+      "weight_scale ** 2 * self.rng.standard_normal(shape)"),
+    M("cn.convnet_init", "global_rng", CN, "weight_scale * self.rng.standard_normal(shape)",
+      "weight_scale * np.random.randn(*shape)"),
+    # convnet_loss
+    M("cn.convnet_loss", "reg_not_halved", CN, "loss += 0.5 * self.reg * sum(", "loss += self.reg * sum("),
+    M("cn.convnet_loss", "reg_gradient_doubled", CN, "grads[f\"W{i}\"] + self.reg * self.params[f\"W{i}\"]",
+      "grads[f\"W{i}\"] + 2 * self.reg * self.params[f\"W{i}\"]"),
+    M("cn.convnet_loss", "biases_regularized", CN,
+      "loss += 0.5 * self.reg * sum(np.sum(self.params[f\"W{i}\"] ** 2) for i in (1, 2, 3))",
+      "loss += 0.5 * self.reg * sum(np.sum(v ** 2) for v in self.params.values())"),
 )
 
 ALL = tuple(MISTAKES) + UNRECORDED

@@ -87,3 +87,39 @@ def test_pack_command_prints_warnings_before_the_file_to_upload(tmp_path, capsys
         assert f"{name}.ipynb is missing" in out or f"{name} is missing" in out
     assert "BatchNormalization.ipynb is missing" in out and "artifacts/best_model.npz is missing" in out
     assert out.strip().splitlines()[-1].startswith("upload this file: ")
+
+
+def _cnn_arrays(rng, F=4, k=3, hidden=6):
+    return {"W1": 0.3 * rng.standard_normal((F, 1, k, k)), "b1": 0.1 * rng.standard_normal(F),
+            "W2": 0.1 * rng.standard_normal((F * 14 * 14, hidden)), "b2": 0.1 * rng.standard_normal(hidden),
+            "W3": rng.standard_normal((hidden, 10)), "b3": rng.standard_normal(10)}
+
+
+def test_the_graders_cnn_forward_is_the_reference_conv_relu_pool_and_affine_layers(tmp_path):
+    from nnkit.conv_layers import conv_forward_naive, max_pool_forward_naive
+    from nnkit.layers import affine_forward
+    rng = np.random.default_rng(5)
+    arrays = _cnn_arrays(rng, k=5)
+    np.savez(tmp_path / "cnn.npz", **arrays, std=np.array(0.5))
+    images = rng.integers(0, 256, size=(7, 28, 28), dtype=np.uint8)
+    model = artifact.load(tmp_path / "cnn.npz")
+    X = images[:, None] / 255.0 / 0.5
+    a, _ = conv_forward_naive(X, arrays["W1"], arrays["b1"], {"stride": 1, "pad": 2})
+    h, _ = max_pool_forward_naive(np.maximum(a, 0), {"pool_height": 2, "pool_width": 2, "stride": 2})
+    h = np.maximum(0, affine_forward(h, arrays["W2"], arrays["b2"])[0])
+    scores = affine_forward(h, arrays["W3"], arrays["b3"])[0]
+    assert np.array_equal(artifact.predict(model, images), scores.argmax(axis=1))
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"W1": np.zeros((4, 1, 2, 2))}, "odd k"),
+    ({"b1": np.zeros(3)}, "b (F,)"),
+    ({"W1": np.zeros((4, 3, 3, 3))}, "takes 3 channels"),
+    ({"W2": np.zeros((100, 6))}, "W2 takes D=100 features but these images give 784 after the convolutional"),
+    ({"W3": np.zeros((6, 10, 1, 1))}, "expected (D, M) and (M,) (convolutional layers, 4-D, come first)"),
+], ids=["even kernel", "bias", "channels", "flattened size", "conv after affine"])
+def test_broken_cnn_files_score_zero_with_a_reason(tmp_path, change, message):
+    np.savez(tmp_path / "m.npz", **{**_cnn_arrays(np.random.default_rng(0)), **change})
+    with np.load(paths.HELDOUT) as f:
+        verdict = artifact.verdict(BEST, tmp_path / "m.npz", f["X"][:20], f["y"][:20], "held-out")
+    assert verdict.score == 0 and message in verdict.error, verdict.error

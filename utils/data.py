@@ -66,6 +66,24 @@ def subset(data, n):
             "y_val": data["y_val"]}
 
 
+PHOTOS = ("cat", "camera")
+
+
+def load_photo(name="cat", root=None):
+    """A demo photo from datasets/photos.npz (CC0, see datasets/README.md) as floats in [0, 1], shaped (C, H, W):
+    "cat" (3, 150, 225) RGB, "camera" (1, 256, 256) gray."""
+    if name not in PHOTOS:
+        raise ValueError(f"load_photo: unknown photo {name!r}; one of {PHOTOS}")
+    path = Path(root or datasets_dir()) / "photos.npz"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing; it ships with the kit in datasets/ (rebuild: "
+                                f"datasets/make_photos.py)")
+    with np.load(path) as f:
+        image = f[name]
+    image = image[None] if image.ndim == 2 else image.transpose(2, 0, 1)
+    return image.astype(np.float64) / 255.0
+
+
 def images_to_float(X, dtype=np.float32):
     """uint8 images (N, H, W) or (N, C, H, W) -> floats in [0, 1] shaped (N, C, H, W)."""
     X = np.asarray(X)

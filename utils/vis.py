@@ -219,3 +219,51 @@ def progress(iterable, desc=None):
     from .progress import progress_bar
     items = list(iterable)
     return progress_bar(items, total=len(items), desc=desc)
+
+
+def show_maps(maps, title="", ncols=None, cmap="gray", symmetric=False):
+    """A grid of 2-D maps or RGB images ({label: (H, W) or (3, H, W) array}), e.g. a photo and its filter
+    responses, or one image's feature maps; with symmetric=True each 2-D map's colour scale is centred on 0
+    (red positive, blue negative)."""
+    n = len(maps)
+    ncols = ncols or min(n, 4)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.9 * nrows), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    for ax, (label, m) in zip(axes.ravel(), maps.items()):
+        m = np.asarray(m)
+        if m.ndim == 3:  # (3, H, W) RGB
+            ax.imshow(np.clip(m.transpose(1, 2, 0), 0, 1))
+        elif symmetric:
+            v = float(np.abs(m).max()) or 1.0
+            ax.imshow(m, cmap="RdBu_r", vmin=-v, vmax=v)
+        else:
+            ax.imshow(m, cmap=cmap)
+        ax.set_title(label, fontsize=9)
+        ax.axis("off")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_filters(W, title="", ncols=8):
+    """First-layer filters W (F, C, k, k) as small images: grey for C = 1 (each scaled to its own range, mid-grey
+    at 0), colour for C = 3."""
+    F = W.shape[0]
+    nrows = -(-F // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(0.9 * ncols, 0.9 * nrows + 0.4), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for f, ax in zip(range(F), axes.ravel()):
+        w = W[f]
+        v = float(np.abs(w).max()) or 1.0
+        if w.shape[0] == 3:
+            ax.imshow(w.transpose(1, 2, 0) / (2 * v) + 0.5)
+        else:
+            ax.imshow(w[0], cmap="gray", vmin=-v, vmax=v)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

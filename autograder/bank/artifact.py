@@ -2,7 +2,9 @@
 student wrote is run.
 
 The file holds plain arrays only (read with allow_pickle=False): W1..WL, b1..bL, optional mean_image and
-std, and meta (a JSON string). The forward pass here is the kit's own: affine-ReLU layers, affine last.
+std, and meta (a JSON string). The forward pass here is the kit's own: a 4-D W (F, C, k, k) is a convolution
+(stride 1, size-preserving zero padding (k - 1) / 2, odd k) followed by ReLU and 2x2 max pooling (stride 2) —
+ThreeLayerConvNet's first layer; a 2-D W is an affine layer, followed by ReLU except the last.
 """
 import json
 from pathlib import Path
@@ -12,6 +14,7 @@ import numpy as np
 PATH = "artifacts/best_model.npz"
 MAX_PARAMS = 10_000_000
 MAX_BYTES = 8 * MAX_PARAMS + 2**20  # float64 parameters, plus mean image and meta
+MAX_MACS = 20_000_000  # multiply-adds per image (the reference CNN needs 1.4 million): bounds the grading time
 # dataset -> (accuracy at which the score starts above zero, accuracy for full marks).
 # Fashion-MNIST: the reference notebook's model reaches 0.858 on the held-out split (0.870 on validation);
 # full marks from 0.84.
@@ -76,12 +79,22 @@ def load(path, name=PATH, notebook="FullyConnectedNets"):
     layers = []
     for n in range(1, L + 1):
         W, b = _array(arrays, f"W{n}", name), _array(arrays, f"b{n}", name)
+        if W.ndim == 4 and (not layers or layers[-1][0].ndim == 4):
+            if b is None or b.shape != (W.shape[0],) or W.shape[2] != W.shape[3] or W.shape[2] % 2 == 0 or (
+                    layers and layers[-1][0].shape[0] != W.shape[1]):
+                raise ArtifactError(f"{name}: convolutional layer {n} has W {W.shape} and b {getattr(b, 'shape', None)}"
+                                    f"; expected (F, C, k, k) with odd k, C the previous layer's F, and b (F,)")
+            layers.append((W, b))
+            continue
         if b is None or W.ndim != 2 or b.shape != (W.shape[1],):
             raise ArtifactError(f"{name}: layer {n} has W {getattr(W, 'shape', None)} and b "
-                                f"{getattr(b, 'shape', None)}; expected (D, M) and (M,)")
-        if layers and layers[-1][0].shape[1] != W.shape[0]:
+                                f"{getattr(b, 'shape', None)}; expected (D, M) and (M,) (convolutional layers, "
+                                f"4-D, come first)")
+        if layers and layers[-1][0].ndim == 2 and layers[-1][0].shape[1] != W.shape[0]:
             raise ArtifactError(f"{name}: W{n - 1} gives {layers[-1][0].shape[1]} features but W{n} takes {W.shape[0]}")
         layers.append((W, b))
+    if layers[-1][0].ndim == 4:
+        raise ArtifactError(f"{name}: the last layer W{L} is convolutional; the scores come from an affine layer")
     if sum(W.size + b.size for W, b in layers) > MAX_PARAMS:
         raise ArtifactError(f"{name}: more than {MAX_PARAMS} parameters")
     std = _array(arrays, "std", name, "biuf")
@@ -97,23 +110,52 @@ def predict(model, images, batch=1000):
     X = images.astype(np.float64) / 255.0
     if X.ndim == 3:
         X = X[:, None]
-    D = model["layers"][0][0].shape[0]
     if model["mean_image"] is not None:
         if model["mean_image"].shape != X.shape[1:]:
             raise ArtifactError(f"{name}: mean_image is {model['mean_image'].shape}, images are {X.shape[1:]}")
         X = X - model["mean_image"]
     X = X / (model["std"] if model["std"] > 0 else 1.0)
-    X = X.reshape(len(X), -1)
-    if X.shape[1] != D:
-        raise ArtifactError(f"{name}: W1 takes D={D} features but these images have {X.shape[1]}")
+    convs = [(W, b) for W, b in model["layers"] if W.ndim == 4]
+    affines = model["layers"][len(convs):]
+    shape, macs = X.shape[1:], sum(W.size for W, _ in affines)
+    for n, (W, _) in enumerate(convs, start=1):
+        if W.shape[1] != shape[0] or shape[1] % 2 or shape[2] % 2:
+            raise ArtifactError(f"{name}: convolutional layer {n} takes {W.shape[1]} channels and an even height "
+                                f"and width; its input is {shape}")
+        macs += W.size * shape[1] * shape[2]
+        shape = (W.shape[0], shape[1] // 2, shape[2] // 2)
+    if macs > MAX_MACS:
+        raise ArtifactError(f"{name}: the model needs {macs:,} multiply-adds per image; the grader evaluates at most "
+                            f"{MAX_MACS:,}")
+    D = affines[0][0].shape[0] if affines else None
+    if D != int(np.prod(shape)):
+        raise ArtifactError(f"{name}: W{len(convs) + 1} takes D={D} features but these images give "
+                            f"{int(np.prod(shape))}" + (" after the convolutional layers" if convs else ""))
     preds = []
+    batch = batch // 4 if convs else batch  # a conv layer's activations are F · H · W per image
     for i in range(0, len(X), batch):
         h = X[i:i + batch]
-        for W, b in model["layers"][:-1]:
+        for W, b in convs:
+            h = _conv_relu_pool(h, W, b)
+        h = h.reshape(len(h), -1)
+        for W, b in affines[:-1]:
             h = np.maximum(0, h @ W + b)
-        W, b = model["layers"][-1]
+        W, b = affines[-1]
         preds.append(np.argmax(h @ W + b, axis=1))
     return np.concatenate(preds)
+
+
+def _conv_relu_pool(x, w, b):
+    """The grader's own conv (stride 1, padding (k - 1) / 2) - ReLU - 2x2 max pool, for x (N, C, H, W) with even
+    H and W and w (F, C, k, k): returns (N, F, H / 2, W / 2)."""
+    N, C, H, W = x.shape
+    F, _, k, _ = w.shape
+    pad = (k - 1) // 2
+    padded = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])  # (the given fast_layers compute the same)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (k, k), axis=(2, 3))   # (N, C, H, W, k, k)
+    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * H * W, C * k * k)
+    out = np.maximum(0, cols @ w.reshape(F, -1).T + b).reshape(N, H // 2, 2, W // 2, 2, F)
+    return out.max(axis=(2, 4)).transpose(0, 3, 1, 2)
 
 
 def score(accuracy, points, dataset="fashion_mnist", targets=None):

@@ -10,7 +10,7 @@ import numpy as np
 from .numeric import eval_numerical_gradient, eval_numerical_gradient_array, replayed_loss
 
 CTOR_KEYS = ("hidden_dims", "input_dim", "num_classes", "reg", "weight_scale", "dropout_keep_ratio",
-             "normalization", "l1_reg")
+             "normalization", "l1_reg", "num_filters", "filter_size", "hidden_dim")
 
 
 class StudentError(Exception):

@@ -2,6 +2,6 @@
 
 One module per notebook (fc.py, bn.py, ...) holds that notebook's HIDDEN {item id: cases}.
 """
-from . import bn, do, fc
+from . import bn, cn, do, fc
 
-HIDDEN = {**fc.HIDDEN, **bn.HIDDEN, **do.HIDDEN}
+HIDDEN = {**fc.HIDDEN, **bn.HIDDEN, **do.HIDDEN, **cn.HIDDEN}

@@ -35,11 +35,12 @@ def M(item, name, file, old, new):
 
 L, O, F = "layers.py", "optim.py", "fc_net.py"  # the modules mistakes patch
 R, A = "regularization.py", "augment.py"
+C, N = "conv_layers.py", "cnn.py"
 
 
-from . import bn, do, fc  # noqa: E402  (each imports M from here)
+from . import bn, cn, do, fc  # noqa: E402  (each imports M from here)
 
-MISTAKES = fc.MISTAKES + bn.MISTAKES + do.MISTAKES
+MISTAKES = fc.MISTAKES + bn.MISTAKES + do.MISTAKES + cn.MISTAKES
 
 
 def for_item(item_id):

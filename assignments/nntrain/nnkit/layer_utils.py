@@ -32,3 +32,38 @@ def affine_relu_backward(dout, cache):
     fc_cache, relu_cache = cache
     da = relu_backward(dout, relu_cache)
     return affine_backward(da, fc_cache)
+
+
+def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
+    """Convolution (the fast layer), ReLU, then max pooling (the fast layer).
+
+    Args:
+        x: (N, C, H, W) inputs; w: (F, C, HH, WW) filters; b: (F,) biases.
+        conv_param: {"stride", "pad"}; pool_param: {"pool_height", "pool_width", "stride"}.
+
+    Returns:
+        out: (N, F, H'', W'') pooled activations.
+        cache: (conv cache, relu cache, pool cache), for conv_relu_pool_backward.
+    """
+    from .fast_layers import conv_forward_fast, max_pool_forward_fast  # given, imported when a CNN first runs
+    a, conv_cache = conv_forward_fast(x, w, b, conv_param)
+    s, relu_cache = relu_forward(a)
+    out, pool_cache = max_pool_forward_fast(s, pool_param)
+    return out, (conv_cache, relu_cache, pool_cache)
+
+
+def conv_relu_pool_backward(dout, cache):
+    """Gradients of conv_relu_pool_forward.
+
+    Args:
+        dout: (N, F, H'', W'') upstream gradient.
+        cache: as saved by conv_relu_pool_forward.
+
+    Returns:
+        dx: (N, C, H, W); dw: (F, C, HH, WW); db: (F,).
+    """
+    from .fast_layers import conv_backward_fast, max_pool_backward_fast
+    conv_cache, relu_cache, pool_cache = cache
+    ds = max_pool_backward_fast(dout, pool_cache)
+    da = relu_backward(ds, relu_cache)
+    return conv_backward_fast(da, conv_cache)

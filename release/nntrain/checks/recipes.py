@@ -157,6 +157,64 @@ def images(rng, N, C, H, W):
 
 
 @recipe
+def conv(rng, x, w, dout=None):
+    """Images x (N, C, H, W), filters w (F, C, HH, WW) scaled by 1 / sqrt(C HH WW), biases b (F,); with dout
+    (a shape: the layer's output shape for the case's conv_param) an upstream gradient of that shape."""
+    x, w = tuple(x), tuple(w)
+    inputs = {"x": rng.standard_normal(x), "w": rng.standard_normal(w) / np.sqrt(np.prod(w[1:])),
+              "b": rng.standard_normal(w[0])}
+    if dout is not None:
+        inputs["dout"] = rng.standard_normal(tuple(dout))
+    return inputs
+
+
+@recipe
+def pool(rng, x, ties=False, dout=None):
+    """Activations x (N, C, H, W): distinct values, or with ties=True small integers (-2..2) so that most
+    pooling windows hold their maximum more than once; with dout (a shape) an upstream gradient."""
+    x = tuple(x)
+    values = rng.integers(-2, 3, size=x).astype(np.float64) if ties else rng.permutation(np.prod(x)).reshape(x) / 10
+    inputs = {"x": values}
+    if dout is not None:
+        inputs["dout"] = rng.standard_normal(tuple(dout))
+    return inputs
+
+
+@recipe
+def spatial_norm(rng, N, C, H, W, per_channel_shape=False, stats=False, backward=False):
+    """Images x (N, C, H, W) whose channels have different means and scales, gamma around 1 and beta, shaped
+    (C,) or with per_channel_shape (1, C, 1, 1); stats and backward as in `normalization`."""
+    shape = (1, C, 1, 1)
+    x = rng.uniform(-3, 3, shape) + rng.uniform(0.5, 4, shape) * rng.standard_normal((N, C, H, W))
+    param_shape = shape if per_channel_shape else (C,)
+    inputs = {"x": x, "gamma": 1 + 0.5 * rng.standard_normal(param_shape), "beta": rng.standard_normal(param_shape)}
+    if stats:
+        inputs["state.running_mean"] = rng.standard_normal(C)
+        inputs["state.running_var"] = rng.uniform(0.5, 4, C)
+    if backward:
+        inputs["dout"] = rng.standard_normal((N, C, H, W))
+    return inputs
+
+
+@recipe
+def convnet(rng, input_dim, num_filters, filter_size, hidden_dim, num_classes, N, weight_scale=1.0, reg=0.0,
+            labels=True):
+    """Images X (N, C, H, W), labels y and the parameters param.W1.. param.b3 of a ThreeLayerConvNet
+    (W1 (F, C, k, k) scaled by 1 / sqrt(C k k), W2 and W3 by 1 / sqrt(fan-in), biases around 0)."""
+    C, H, W = input_dim
+    shapes = {1: (num_filters, C, filter_size, filter_size), 2: (num_filters * (H // 2) * (W // 2), hidden_dim),
+              3: (hidden_dim, num_classes)}
+    inputs = {"X": rng.standard_normal((N, C, H, W))}
+    if labels:
+        inputs["y"] = rng.integers(0, num_classes, size=N)
+    for layer, shape in shapes.items():
+        fan_in = np.prod(shape[1:]) if layer == 1 else shape[0]
+        inputs[f"param.W{layer}"] = weight_scale * rng.standard_normal(shape) / np.sqrt(fan_in)
+        inputs[f"param.b{layer}"] = 0.1 * rng.standard_normal(shape[0] if layer == 1 else shape[1])
+    return inputs
+
+
+@recipe
 def nothing(rng, **params):
     """No arrays: the call is built from the case params alone (a constructor)."""
     return {}
