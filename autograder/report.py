@@ -135,6 +135,9 @@ def write_grades_csv(out_dir, results, item_ids):
                      rows)
 
 
+NO_MODEL = " not found: run the last section of"  # artifact.load's message for a missing saved model
+
+
 def summary_line(result, width=14):
     """'alice.zip   97.0 / 100' plus the first reason for lost points, for the terminal table."""
     data = results_json(result)
@@ -145,11 +148,14 @@ def summary_line(result, width=14):
         return f"{line}   {result['error']}"
     errors = [v.error for v in result["verdicts"] if v.error]
     missing = sum(e.startswith("not implemented") for e in errors)
-    others = [e for e in errors if not e.startswith("not implemented")]
+    no_model = [e.split(" not found")[0] for e in errors if NO_MODEL in e]  # one reason for every missing model
+    others = [e for e in errors if not e.startswith("not implemented") and NO_MODEL not in e]
     wrong = [v.name for v in result["verdicts"] if not v.error and v.score < v.points]
     reasons = []
     if missing:
         reasons.append(f"{missing} items not implemented")
+    if no_model:
+        reasons.append(f"no saved model ({', '.join(no_model)}): run each notebook's last section")
     for e in dict.fromkeys(others):  # distinct, in item order
         n = others.count(e)
         reasons.append(e + (f"; its {n} items scored 0" if n > 1 else ""))

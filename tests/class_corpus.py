@@ -44,6 +44,12 @@ GROUPS = {  # group -> (module file, names of its top-level functions or Class.m
     "polyak": ("optim.py", ("polyak_update",)),
     "flip": ("augment.py", ("random_flip",)),
     "crop": ("augment.py", ("random_crop",)),
+    "conv": ("conv_layers.py", ("conv_forward_naive", "conv_backward_naive")),
+    "pool": ("conv_layers.py", ("max_pool_forward_naive", "max_pool_backward_naive")),
+    "spatial_bn": ("conv_layers.py", ("spatial_batchnorm_forward", "spatial_batchnorm_backward")),
+    "groupnorm": ("conv_layers.py", ("spatial_groupnorm_forward", "spatial_groupnorm_backward")),
+    "convnet_init": ("cnn.py", ("ThreeLayerConvNet.__init__",)),
+    "convnet_loss": ("cnn.py", ("ThreeLayerConvNet.loss",)),
 }
 MAX_SHARED = 0.75
 # (item, recorded mistake, group it patches): the planted mistakes, each on a reference group

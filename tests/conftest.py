@@ -25,13 +25,24 @@ needs_sandbox = pytest.mark.skipif(not SANDBOX_OK, reason=f"needs the bubblewrap
 from autograder.cases import items as _items  # noqa: E402
 
 FULL = float(sum(it.points for it in _items()))            # reference.zip
-# partial.zip: its three FullyConnectedNets mistakes cost 31.66 there; affine_backward's costs net_with_norm 3 and
-# net_regularized 3.33; it has no saved models (the Dropout notebook's regularized model is 10 more)
-PARTIAL = round(FULL - 31.66 - 3 - 3.33 - 10, 2)
+# partial.zip: its three FullyConnectedNets mistakes cost 31.66 there; affine_backward's costs net_with_norm 3,
+# net_regularized 3.33 and convnet_loss 4.8; it has no saved models (the Dropout and ConvolutionalNetworks ones are
+# 10 more each)
+PARTIAL = round(FULL - 31.66 - 3 - 3.33 - 4.8 - 10 - 10, 2)
 # broken.zip: only what does not import layers.py (the update rules but Adam; dropout, DropConnect, L1, Polyak and
-# the augmentations) and FullyConnectedNets' saved model
-BROKEN = 57.0
+# the augmentations; convolution, pooling and group norm: 26) and FullyConnectedNets' saved model
+BROKEN = 57.0 + 26.0
 N_ITEMS = len(_items())
+
+
+def imports_layers(item):
+    """Whether grading `item` imports layers.py: its own functions, the nets (fc_net.py and cnn.py import it) and
+    spatial batch norm (which calls batchnorm_forward). The others (update rules, regularizers, augmentations,
+    convolution, pooling and group norm, the saved models) live in modules of their own."""
+    return item.function.startswith(("layers.", "fc_net.", "cnn.", "conv_layers.spatial_batchnorm"))
+
+
+
 N_ARTIFACTS = sum(it.kind == "artifact" for it in _items())  # the saved-model items (no code to run)
 FC_FULL, FC_PARTIAL = 75.0, 43.34                          # the FullyConnectedNets notebook's auto-graded part
 

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from autograder import paths  # noqa: E402
-from conftest import append_to, make_submission  # noqa: E402
+from conftest import append_to, imports_layers, make_submission  # noqa: E402
 
 MARKER = "nnkit-hostile-7f3a"
 SECRET_ENV = "NNKIT_GRADER_SECRET"  # set in the grader's environment; no child may see it
@@ -34,9 +34,7 @@ from autograder.cases import items as _items  # noqa: E402
 
 FULL, SVM_POINTS, MODEL_POINTS = float(sum(it.points for it in _items())), 5.0, 12.0
 HIDDEN_FILE = fixtures.files(paths.HIDDEN_FIXTURES)[0]  # a real file of hidden fixtures, for attacks to aim at
-# the items that import layers.py (fc_net.py imports it too); the others (update rules, regularizers,
-# augmentations, the saved models) do not
-LAYERS_POINTS = sum(it.points for it in _items() if it.function.startswith(("layers.", "fc_net.")))
+LAYERS_POINTS = sum(it.points for it in _items() if imports_layers(it))  # what a broken layers.py costs
 
 PRELUDE = '''
 def _try(fn):

@@ -17,8 +17,10 @@ EXPECT = {
                            "batch statistics, batches of 1: validation accuracy"),
     "Dropout": ("net_regularized  PASS", "highest validation accuracy:", "Monte-Carlo, 100 masks:",
                 "regularized_model  PASS"),
+    "ConvolutionalNetworks": ("convnet_loss  PASS", "initial loss 2.30", "speed-up", "cnn_model  PASS"),
 }
-ARTIFACTS = {"FullyConnectedNets": ("best_model.npz",), "Dropout": ("regularized_model.npz",)}
+ARTIFACTS = {"FullyConnectedNets": ("best_model.npz",), "Dropout": ("regularized_model.npz",),
+             "ConvolutionalNetworks": ("cnn_model.npz",)}
 
 
 def test_every_notebook_has_its_expectations():

@@ -88,6 +88,33 @@ def _stripe_responses(conv_forward):
     return {"x": float(inner[0].mean()), "y": float(inner[1].mean())}
 
 
+def fast_agreement(seed=0):
+    """Largest relative error (checks.numeric.rel_error) between the student's naive layers and the given fast
+    ones, float64, on a 3x3 convolution with pad 1 (stride 1 and stride 2) and a 2x2 max pool:
+    {"conv out", "conv dx", "conv dw", "conv db", "pool out", "pool dx"}."""
+    from .gradcheck import rel_error
+    naive, fast = _nnkit("conv_layers"), _nnkit("fast_layers")
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.standard_normal((4, 3, 11, 11)), rng.standard_normal((5, 3, 3, 3)), rng.standard_normal(5)
+    errors = dict.fromkeys(("conv out", "conv dx", "conv dw", "conv db"), 0.0)
+    for stride in (1, 2):
+        conv_param = {"stride": stride, "pad": 1}
+        (out_n, cache_n), (out_f, cache_f) = (m(x, w, b, conv_param) for m in (naive.conv_forward_naive,
+                                                                                  fast.conv_forward_fast))
+        dout = rng.standard_normal(out_n.shape)
+        grads = zip(naive.conv_backward_naive(dout, cache_n), fast.conv_backward_fast(dout, cache_f))
+        for key, (a, c) in zip(("conv out", "conv dx", "conv dw", "conv db"), [(out_n, out_f), *grads]):
+            errors[key] = max(errors[key], rel_error(a, c))
+    h = rng.standard_normal((4, 5, 10, 10))
+    pool_param = {"pool_height": 2, "pool_width": 2, "stride": 2}
+    (out_n, cache_n), (out_f, cache_f) = naive.max_pool_forward_naive(h, pool_param), fast.max_pool_forward_fast(
+        h, pool_param)
+    dout = rng.standard_normal(out_n.shape)
+    errors["pool out"] = rel_error(out_n, out_f)
+    errors["pool dx"] = rel_error(naive.max_pool_backward_naive(dout, cache_n), fast.max_pool_backward_fast(dout, cache_f))
+    return errors
+
+
 def output_size(n, k, pad=0, stride=1):
     """Output length 1 + (n + 2 pad - k) / stride of a convolution or pool along one axis, or None when the
     stride does not divide n + 2 pad - k (the layer would raise)."""

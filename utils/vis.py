@@ -53,6 +53,7 @@ def plot_curves(solvers, title=""):
         ax_acc.plot(epochs, s.val_acc_history, "-o", color=line.get_color(), label=f"{label} val")
     ax_loss.set(xlabel="iteration", ylabel="training loss", title=title or "loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy", title="train (dashed) and validation (solid) accuracy")
+    ax_acc.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # whole epochs
     ax_loss.legend()
     ax_acc.legend(fontsize=7, ncol=2)
     fig.tight_layout()
@@ -221,10 +222,10 @@ def progress(iterable, desc=None):
     return progress_bar(items, total=len(items), desc=desc)
 
 
-def show_maps(maps, title="", ncols=None, cmap="gray", symmetric=False):
+def show_maps(maps, title="", ncols=None, cmap="gray", symmetric=()):
     """A grid of 2-D maps or RGB images ({label: (H, W) or (3, H, W) array}), e.g. a photo and its filter
-    responses, or one image's feature maps; with symmetric=True each 2-D map's colour scale is centred on 0
-    (red positive, blue negative)."""
+    responses, or one image's feature maps; the maps whose labels are in `symmetric` get a colour scale centred
+    on 0 (red positive, blue negative; saturated beyond the 99th percentile of |values|)."""
     n = len(maps)
     ncols = ncols or min(n, 4)
     nrows = -(-n // ncols)
@@ -235,8 +236,8 @@ def show_maps(maps, title="", ncols=None, cmap="gray", symmetric=False):
         m = np.asarray(m)
         if m.ndim == 3:  # (3, H, W) RGB
             ax.imshow(np.clip(m.transpose(1, 2, 0), 0, 1))
-        elif symmetric:
-            v = float(np.abs(m).max()) or 1.0
+        elif label in symmetric:  # the scale from the 99th percentile: a few extreme pixels do not wash it out
+            v = float(np.percentile(np.abs(m), 99)) or 1.0
             ax.imshow(m, cmap="RdBu_r", vmin=-v, vmax=v)
         else:
             ax.imshow(m, cmap=cmap)

@@ -1,34 +1,25 @@
 """Fast convolution and max-pooling layers, in pure NumPy (given code: nothing to write here).
 
-They compute what the naive layers of conv_layers.py compute (same arguments, same outputs; the caches are their
-own), only much faster.
+They compute what the naive layers of conv_layers.py compute (same arguments and outputs; the caches are their
+own), many times faster: nearly all the work is matrix products at BLAS speed.
 
-The convolution. A 3x3 filter with stride 1, the common case, uses Winograd's minimal filtering F(4x4, 3x3)
-(Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016). Cut the padded input into 6x6 tiles
-that overlap by 2, one tile per 4x4 block of outputs; then
+The convolution is im2col: each output is the dot product of its input window with the filter, so lay every window
+out as a column of a (C HH WW, outputs) matrix and the whole layer is ONE matrix product with the (F, C HH WW)
+filters; the backward pass is two more (dw, and the columns of dx, added back where they came from: col2im).
 
-    V = B^T d B      every 6x6 input tile d (of every image and channel),
-    U = G g G^T      every 3x3 filter g (of every output and input channel), also 6x6,
-    M_t = U_t @ V_t  for each of the 36 tile positions t: an (F, C) @ (C, tiles) matrix product,
-    Y = A^T M A      back to the 4x4 outputs of each tile.
+The trick for stride 1: put all the images of a channel one after the other in one flat row (rows of Ws slots,
+images of Hs rows). The input that output o multiplies by filter tap (a, e) then sits at o + a Ws + e, the same
+shift for every output: each row of the column matrix is one contiguous slice of the flat input, so building it is
+HH WW plain copies, and col2im is HH WW slice additions. A "same" convolution (output as large as the input) packs
+the images without padding and zeroes the entries whose tap falls past an image's border; other paddings leave
+zeros between the images and drop the outputs computed in them. The work goes a few images at a time, so the
+column matrix stays in the CPU cache. Strides > 1 pick every window with strided views instead (slower).
 
-That is 36 multiplies for 16 outputs where the plain sum has 144: four times fewer, and they are 36 BLAS matrix
-products. B, G and A are small constant matrices; the transforms are additions of whole arrays. The backward pass
-is the same algebra transposed: with E = A e A^T of each 4x4 block e of dout, dw = G^T (sum over tiles of
-E_t V_t^T) G, and dx adds B (U_t^T E_t) B^T into the overlapping input tiles.
+Max pooling. 2x2 windows with stride 2 compare the array with itself shifted by one column, then by one row: whole-
+array operations on contiguous data. Other windows walk the window's offsets (each step over the whole batch).
 
-Layout trick: a tile starts every 4 rows and 4 columns, so the input is stored by "phase" (row mod 4, column mod 4):
-then every entry (i, j) of every tile is a plain strided view over all tiles at once, no copy per tile. The work
-is done a block of tiles at a time so that the transformed arrays stay in the CPU cache.
-
-Every other filter size or stride uses im2col: copy every input window into a column of a matrix and do one
-matrix product (forward) or two (backward: dw, and the columns of dx, added back into place by col2im).
-
-Max pooling. 2x2 windows with stride 2 compare neighbouring columns, then neighbouring rows, of the whole array at
-once; other windows loop over the window's ph * pw offsets (each step vectorized over the whole batch).
-
-Scratch arrays are reused between calls (a fresh large array costs page faults on every call); no returned array
-ever shares memory with them.
+Scratch arrays are kept between calls (a fresh large array is page-faulted in on every call); no array handed to
+the caller shares memory with them.
 """
 import numpy as np
 
@@ -37,8 +28,10 @@ __all__ = ["conv_forward_fast", "conv_backward_fast", "max_pool_forward_fast", "
 # ----------------------------------------------------------------------------------------------------------------
 # Scratch buffers
 # ----------------------------------------------------------------------------------------------------------------
+CHUNK_BYTES = 8 * 2 ** 20      # the column matrix is built and multiplied about this many bytes at a time
 _BUFFERS = {}
-_BUFFER_BYTES = 768 * 2 ** 20        # cleared when the scratch arrays would grow past this
+_FILLED = {}                   # id(scratch array) -> token of the forward call whose input it holds
+_BUFFER_BYTES, _BUFFER_COUNT = 384 * 2 ** 20, 64   # past either, the scratch arrays are all dropped
 
 
 def _buffer(name, shape, dtype, zero=False):
@@ -51,11 +44,19 @@ def _buffer(name, shape, dtype, zero=False):
     buf = _BUFFERS.get(key)
     if buf is None:
         nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
-        if sum(b.nbytes for b in _BUFFERS.values()) + nbytes > _BUFFER_BYTES:
+        if (len(_BUFFERS) >= _BUFFER_COUNT
+                or sum(b.nbytes for b in _BUFFERS.values()) + nbytes > _BUFFER_BYTES):
             _BUFFERS.clear()
+            _FILLED.clear()
         buf = np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
         _BUFFERS[key] = buf
     return buf
+
+
+def _rows(name, rows, length, dtype, zero=False):
+    """A (rows, length) scratch array (a view) whose rows lie a little more than `length` apart: rows exactly a
+    multiple of 4 KB apart would all map onto the same few cache sets (slow matrix products and copies)."""
+    return _buffer(name, (rows, length + 16), dtype, zero)[:, :length]
 
 
 def _view(a, shape):
@@ -116,11 +117,12 @@ def conv_forward_fast(x, w, b, conv_param):
     if b.shape != (w.shape[0],):
         raise ValueError(f"conv_forward_fast: b is {b.shape}; expected ({w.shape[0]},)")
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    call = object()             # names this call: the backward may find its scratch arrays still in place
     if stride == 1:
-        out = _shift_forward(x, w, b, pad, Ho, Wo)
+        out = _shift_forward(x, w, b, pad, Ho, Wo, call)
     else:
         out = _im2col_forward(x, w, b, stride, pad, Ho, Wo)
-    return out, (x, w, stride, pad)
+    return out, (x, w, stride, pad, call)
 
 
 def conv_backward_fast(dout, cache):
@@ -133,120 +135,152 @@ def conv_backward_fast(dout, cache):
     Returns:
         dx: (N, C, H, W); dw: (F, C, HH, WW); db: (F,); all in the forward's dtype.
     """
-    x, w, stride, pad = cache
+    x, w, stride, pad, call = cache
     dout = np.asarray(dout).astype(x.dtype, copy=False)
-    db = dout.sum(axis=(0, 2, 3))
     if stride == 1:
-        dx, dw = _shift_backward(dout, x, w, pad)
-    else:
-        dx, dw = _im2col_backward(dout, x, w, stride, pad)
-    return dx, dw, db
+        return _shift_backward(dout, x, w, pad, call)
+    dx, dw = _im2col_backward(dout, x, w, stride, pad)
+    return dx, dw, dout.sum(axis=(0, 2, 3))
 
 
 # --- stride 1: shifted slices of one flat array ------------------------------------------------------------------
 class _Flat:
-    """Every image of a channel, padded, one after the other in one flat row (stride-1 convolutions).
+    """Every image of a channel one after the other in one flat row, for stride-1 convolutions.
 
-    Each padded image row takes Ws = max(W + pad, W') slots: pad zeros, then the W pixels (the row's right padding
-    is the next row's left padding); each image takes Hs = max(H + pad, H') such rows (its bottom padding is the
-    next image's top padding). Output (n, i, j) sits at o = (n Hs + i) Ws + j, and the input it multiplies by
-    filter tap (a, e) sits at o + a Ws + e: for every tap, the inputs of ALL outputs are one contiguous slice.
-    Positions with i >= H' or j >= W' are computed and thrown away (a few percent).
+    Image n's pixel (h, w) sits at ((n Hs + h + pad) Ws + w + pad), rows of Ws slots, images of Hs rows; output
+    (n, i, j) is computed at o = (n Hs + i) Ws + j, and the input it multiplies by filter tap (a, e) sits at
+    o + a Ws + e: for every tap, the inputs of ALL the outputs are one contiguous slice of the flat row.
+
+    A "same" convolution (H' = H, W' = W) packs the images tightly (Ws = W, Hs = H); a tap that reaches past an
+    image's border then lands on the neighbouring row or image, so those entries of the column matrix are zeroed
+    (`masked`). Other paddings leave room for the zeros instead: Ws = max(W + pad, W'), Hs = max(H + pad, H')
+    (neighbours share their padding), and the outputs landing in it are computed and dropped.
     """
 
     def __init__(self, N, H, W, Ho, Wo, pad, HH, WW):
-        self.N, self.H, self.W, self.pad = N, H, W, pad
-        self.Hs, self.Ws = max(H + pad, Ho), max(W + pad, Wo)
+        self.N, self.H, self.W, self.Ho, self.Wo, self.pad, self.HH, self.WW = N, H, W, Ho, Wo, pad, HH, WW
+        self.masked = (Ho, Wo) == (H, W) and pad > 0
+        self.Hs, self.Ws = (H, W) if self.masked else (max(H + pad, Ho), max(W + pad, Wo))
         self.per_image = self.Hs * self.Ws
         self.offsets = [a * self.Ws + e for a in range(HH) for e in range(WW)]
-        self.length = N * self.per_image + self.offsets[-1] + self.Ws + 1
+        self.start = pad * self.Ws + pad
+        self.length = self.start + N * self.per_image + self.offsets[-1] + 1
         self.key = (N, H, W, pad, HH, WW)
 
-    def images(self, flat):
-        """flat (ch, length) seen as (ch, N, Hs, Ws)."""
-        return _view(flat[:, :self.N * self.per_image], (flat.shape[0], self.N, self.Hs, self.Ws))
+    def data(self, flat):
+        """The pixels' places in flat (ch, length): a (ch, N, H, W) view."""
+        block = flat[:, self.start:self.start + self.N * self.per_image]
+        return _view(block, (flat.shape[0], self.N, self.Hs, self.Ws))[:, :, :self.H, :self.W]
 
-    def fill(self, x, name):
-        """A scratch (C, length) array holding x (N, C, H, W) in place, zeros elsewhere."""
+    def fill(self, x, name, call):
+        """A scratch (C, length) array holding x (N, C, H, W) in place, zeros elsewhere; skips the copy when the
+        array still holds what the same forward call (`call`, a token) put there."""
         flat = _buffer((name,) + self.key, (x.shape[1], self.length), x.dtype, zero=True)
-        p = self.pad
-        np.copyto(self.images(flat)[:, :, p:p + self.H, p:p + self.W], x.transpose(1, 0, 2, 3))
+        if _FILLED.get(id(flat)) is not call:
+            np.copyto(self.data(flat), x.transpose(1, 0, 2, 3))
+            _FILLED[id(flat)] = call
         return flat
 
-    def chunks(self, rows, itemsize, nbytes=8 * 2 ** 20):
-        """(n0, n1) image ranges whose (rows, outputs) matrix takes about nbytes."""
-        nb = max(1, min(self.N, nbytes // max(1, rows * self.per_image * itemsize)))
-        return [(n0, min(self.N, n0 + nb)) for n0 in range(0, self.N, nb)]
+    def chunks(self, rows, itemsize):
+        """(n0, n1) image ranges, as even as can be, whose (rows, outputs) matrix takes at most about CHUNK_BYTES;
+        and the most images in one."""
+        most = max(1, CHUNK_BYTES // max(1, rows * self.per_image * itemsize))
+        count = -(-self.N // most)
+        bounds = [self.N * k // count for k in range(count + 1)]
+        return list(zip(bounds[:-1], bounds[1:])), -(-self.N // count)
 
     def columns(self, flat, n0, n1, col):
         """col[c, k, :] = flat[c, o0 + offset k : ... + L] for the outputs o0 = n0 Hs Ws .. n1 Hs Ws."""
         o0, L = n0 * self.per_image, (n1 - n0) * self.per_image
         for k, off in enumerate(self.offsets):
             np.copyto(col[:, k], flat[:, o0 + off:o0 + off + L])
+        self.mask(col)
+
+    def mask(self, col):
+        """Zero the entries of col (ch, taps, L) whose tap reaches past the image border (masked layout only)."""
+        if not self.masked:
+            return
+        p, H, W = self.pad, self.H, self.W
+        for k in range(self.HH * self.WW):
+            a, e = divmod(k, self.WW)
+            tap = _view(col[:, k], (col.shape[0], -1, H, W))
+            tap[:, :, :max(0, p - a)] = 0                     # rows i + a - p < 0
+            tap[:, :, H - max(0, a - p):] = 0                 # rows i + a - p >= H
+            tap[..., :max(0, p - e)] = 0
+            tap[..., W - max(0, e - p):] = 0
 
 
-def _shift_forward(x, w, b, pad, Ho, Wo):
+def _shift_forward(x, w, b, pad, Ho, Wo, call):
+    """Stride-1 forward: x (N, C, H, W), w (F, C, HH, WW), b (F,) -> out (N, F, Ho, Wo)."""
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     lay = _Flat(N, H, W, Ho, Wo, pad, HH, WW)
-    xf = lay.fill(x, "sx")
+    xf = lay.fill(x, "sx", call)
     K = C * HH * WW
     wb = np.concatenate([w.reshape(F, K), b[:, None]], axis=1)   # the bias multiplies a row of ones
+    chunks, most = lay.chunks(K, x.dtype.itemsize)
+    cols = _rows("scol", K + 1, most * lay.per_image, x.dtype)
+    cols[K] = 1
+    results = _view(_rows("sres", F, most * lay.per_image, x.dtype), (F, most, lay.Hs, lay.Ws))
     out = np.empty((N, F, Ho, Wo), x.dtype)
-    for n0, n1 in lay.chunks(K, x.dtype.itemsize):
+    for n0, n1 in chunks:
         L = (n1 - n0) * lay.per_image
-        col = _buffer("scol", (K + 1, L), x.dtype)
+        col, res = cols[:, :L], results[:, :n1 - n0]
         lay.columns(xf, n0, n1, _view(col[:K], (C, HH * WW, L)))
-        col[K] = 1
-        res = _buffer("sres", (F, n1 - n0, lay.Hs, lay.Ws), x.dtype)
         np.matmul(wb, col, out=_view(res, (F, L)))
         np.copyto(out[n0:n1], res[:, :, :Ho, :Wo].transpose(1, 0, 2, 3))
     return out
 
 
-def _shift_backward(dout, x, w, pad):
+def _shift_backward(dout, x, w, pad, call):
+    """Stride-1 backward: dout (N, F, Ho, Wo) -> dx (N, C, H, W), dw (F, C, HH, WW), db (F,)."""
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     Ho, Wo = dout.shape[2:]
     lay = _Flat(N, H, W, Ho, Wo, pad, HH, WW)
-    xf = lay.fill(x, "sx")                      # again: another layer may have used the buffer since
+    xf = lay.fill(x, "sx", call)                # usually still there from the forward
     dxf = _buffer(("sdx",) + lay.key, (C, lay.length), x.dtype)
     dxf.fill(0)
     K = C * HH * WW
     w2 = w.reshape(F, K)
-    dw = np.zeros((F, K), x.dtype)
-    for n0, n1 in lay.chunks(K, x.dtype.itemsize):
+    chunks, most = lay.chunks(K, x.dtype.itemsize)
+    cols = _rows("scol", K + 1, most * lay.per_image, x.dtype)
+    cols[K] = 1                                 # the row of ones: its product with dout is db
+    # dout in the flat layout; the thrown-away positions stay 0 so they add nothing
+    douts = _view(_rows(("sd",) + lay.key, F, most * lay.per_image, x.dtype, zero=True), (F, most, lay.Hs, lay.Ws))
+    dwb = np.zeros((K + 1, F), x.dtype)         # [dw | db] transposed: this product's faster way round
+    for n0, n1 in chunks:
         L, o0 = (n1 - n0) * lay.per_image, n0 * lay.per_image
-        col = _buffer("scol", (K + 1, L), x.dtype)[:K]
-        cols = _view(col, (C, HH * WW, L))
-        lay.columns(xf, n0, n1, cols)
-        # dout in the flat layout; the thrown-away positions stay 0 so they add nothing
-        d = _buffer(("sd",) + lay.key, (F, n1 - n0, lay.Hs, lay.Ws), x.dtype, zero=True)
+        col, d = cols[:, :L], douts[:, :n1 - n0]
+        taps = _view(col[:K], (C, HH * WW, L))
+        lay.columns(xf, n0, n1, taps)
         np.copyto(d[:, :, :Ho, :Wo], dout[n0:n1].transpose(1, 0, 2, 3))
         d2 = _view(d, (F, L))
-        dw += d2 @ col.T
-        np.matmul(w2.T, d2, out=col)            # the columns of dx, in place of x's
+        dwb += col @ d2.T
+        np.matmul(w2.T, d2, out=col[:K])        # the columns of dx, in place of x's
+        lay.mask(taps)                          # (taps past the border: no input to add to)
         for k, off in enumerate(lay.offsets):   # col2im: each tap's slice adds back where it was read
-            dxf[:, o0 + off:o0 + off + L] += cols[:, k]
-    p = pad
-    dx = np.ascontiguousarray(lay.images(dxf)[:, :, p:p + H, p:p + W].transpose(1, 0, 2, 3))
-    return dx, dw.reshape(w.shape)
+            dxf[:, o0 + off:o0 + off + L] += taps[:, k]
+    dx = np.ascontiguousarray(lay.data(dxf).transpose(1, 0, 2, 3))
+    return dx, np.ascontiguousarray(dwb[:K].T).reshape(w.shape), dwb[K].copy()
 
 
-# --- im2col, any filter and stride -------------------------------------------------------------------------------
+# --- any stride: strided views of the padded input --------------------------------------------------------------
 def _im2col_chunks(N, per_image):
-    """Images per chunk so that a chunk's column matrix stays around 16 MB."""
-    return max(1, min(N, (16 * 2 ** 20) // max(1, per_image)))
+    """Images per chunk so that a chunk's column matrix (per_image bytes an image) takes about CHUNK_BYTES."""
+    return max(1, min(N, CHUNK_BYTES // max(1, per_image)))
 
 
 def _im2col(xp, n0, n1, HH, WW, stride, Ho, Wo, col):
     """col[c, a, e, n, i, j] = xp[c, n0 + n, i * stride + a, j * stride + e] (xp: (C, N, Hp, Wp))."""
     for a in range(HH):
         for e in range(WW):
-            np.copyto(col[:, a, e], xp[:, n0:n1, a:a + stride * (Ho - 1) + 1:stride, e:e + stride * (Wo - 1) + 1:stride])
+            rows, cols = slice(a, a + stride * (Ho - 1) + 1, stride), slice(e, e + stride * (Wo - 1) + 1, stride)
+            np.copyto(col[:, a, e], xp[:, n0:n1, rows, cols])
 
 
 def _im2col_forward(x, w, b, stride, pad, Ho, Wo):
+    """Any-stride forward: x (N, C, H, W), w (F, C, HH, WW), b (F,) -> out (N, F, Ho, Wo)."""
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     dtype = x.dtype
@@ -267,6 +301,7 @@ def _im2col_forward(x, w, b, stride, pad, Ho, Wo):
 
 
 def _im2col_backward(dout, x, w, stride, pad):
+    """Any-stride backward: dout (N, F, Ho, Wo) -> dx (N, C, H, W), dw (F, C, HH, WW)."""
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     Ho, Wo = dout.shape[2:]
@@ -287,10 +322,11 @@ def _im2col_backward(dout, x, w, stride, pad):
         np.copyto(d, dout[n0:n1].transpose(1, 0, 2, 3))
         d2, c2 = _view(d, (F, -1)), _view(c, (K, -1))
         dw += d2 @ c2.T
-        np.matmul(w2.T, d2, out=c2)          # the columns of dx, in place of the input's
-        for a in range(HH):                                # col2im: add each column back where it came from
+        np.matmul(w2.T, d2, out=c2)                     # the columns of dx, in place of the input's
+        for a in range(HH):                             # col2im: add each column back where it came from
             for e in range(WW):
-                dxp[:, n0:n1, a:a + stride * (Ho - 1) + 1:stride, e:e + stride * (Wo - 1) + 1:stride] += c[:, a, e]
+                rows, cols = slice(a, a + stride * (Ho - 1) + 1, stride), slice(e, e + stride * (Wo - 1) + 1, stride)
+                dxp[:, n0:n1, rows, cols] += c[:, a, e]
     dx = np.ascontiguousarray(dxp[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3))
     return dx, dw.reshape(w.shape)
 
@@ -305,7 +341,8 @@ def _pool_shapes(x, pool_param, name):
     if x.ndim != 4:
         raise ValueError(f"{name}: x must be (N, C, H, W), got shape {x.shape}")
     if min(ph, pw, stride) < 1 or any(int(v) != v for v in (ph, pw, stride)):
-        raise ValueError(f"{name}: pool_height, pool_width and stride must be ints >= 1, got {ph!r}, {pw!r}, {stride!r}")
+        raise ValueError(f"{name}: pool_height, pool_width and stride must be ints >= 1, "
+                         f"got {ph!r}, {pw!r}, {stride!r}")
     N, C, H, W = x.shape
     for which, size, k in (("height", H, ph), ("width", W, pw)):
         if size < k:
@@ -314,6 +351,11 @@ def _pool_shapes(x, pool_param, name):
             raise ValueError(f"{name}: the {which} does not fit: {which} {size} - pool {k} = {size - k} is not a "
                              f"multiple of stride {stride}")
     return int(ph), int(pw), int(stride), 1 + (H - ph) // stride, 1 + (W - pw) // stride
+
+
+def _grad_dtype(x):
+    """The dtype of the gradients for inputs x: x's own if floating point, else float64."""
+    return x.dtype if np.issubdtype(x.dtype, np.floating) else np.dtype(np.float64)
 
 
 def _pairs_max(xf, name):
@@ -342,14 +384,15 @@ def max_pool_forward_fast(x, pool_param):
     ph, pw, s, Ho, Wo = _pool_shapes(x, pool_param, "max_pool_forward_fast")
     N, C, H, W = x.shape
     if ph == pw == s == 2:
-        # neighbours in the flat array: the max of each column pair, then of each row pair (W apart); the
-        # window maxima sit at the even positions of the even rows. Contiguous slices: SIMD-fast.
-        xf, n = x.reshape(-1), x.size
-        pairs = _pairs_max(xf, "p")
-        both = _buffer("prows", (n,), x.dtype)
-        np.maximum(pairs[:n - W], pairs[W:], out=both[:n - W])
-        out = both.reshape(N * C * Ho, 2 * W)[:, 0:W:2].copy().reshape(N, C, Ho, Wo)
-        return out, (x, (ph, pw, s), None)
+        # Neighbours in the flat array: m[k] = max(x[k], x[k + 1]) holds the max of every column pair at even k;
+        # the window's two pair maxima are then W apart (rows 2i and 2i + 1). Contiguous operands: SIMD-fast.
+        pairs = _pairs_max(x.reshape(-1), "p").reshape(N * C * Ho, 2 * W)
+        upper, lower = _buffer("pupper", (N * C * Ho, Wo), x.dtype), _buffer("plower", (N * C * Ho, Wo), x.dtype)
+        np.copyto(upper, pairs[:, 0:W:2])
+        np.copyto(lower, pairs[:, W::2])
+        out = np.maximum(upper, lower).reshape(N, C, Ho, Wo)
+        upper_wins = upper >= lower          # for the backward: the upper pair holds the first maximum (ties go up)
+        return out, ("2x2", x, upper_wins)
     # any window: walk the window's offsets in row-major order; keep a value only when strictly larger, so the
     # first maximum wins ties (as np.argmax does)
     out = np.array(x[:, :, 0:s * (Ho - 1) + 1:s, 0:s * (Wo - 1) + 1:s])
@@ -361,7 +404,7 @@ def max_pool_forward_fast(x, pool_param):
         np.greater(v, out, out=larger)
         np.copyto(out, v, where=larger)
         np.copyto(idx, k, where=larger)
-    return out, (x, (ph, pw, s), idx)
+    return out, ("any", x, (ph, pw, s), idx)
 
 
 def max_pool_backward_fast(dout, cache):
@@ -378,28 +421,28 @@ def max_pool_backward_fast(dout, cache):
     Returns:
         dx: (N, C, H, W), x's dtype (ints: float64).
     """
-    x, (ph, pw, s), idx = cache
+    x = cache[1]
     N, C, H, W = x.shape
     Ho, Wo = dout.shape[2:]
-    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.dtype(np.float64)
+    dtype = _grad_dtype(x)
     dout = np.asarray(dout).astype(dtype, copy=False)
-    if idx is None:                                     # 2x2, stride 2
-        xf, n = x.reshape(-1), x.size
-        left = _buffer("pleft", (n,), bool)             # at even positions: the left of the pair wins (>=)
-        np.greater_equal(xf[:n - 1], xf[1:], out=left[:n - 1])
-        pairs = _pairs_max(xf, "p")
-        top = _buffer("ptop", (n,), bool)               # at even positions of even rows: the top pair wins
-        np.greater_equal(pairs[:n - W], pairs[W:], out=top[:n - W])
-        # each row's share of dout (the pair-grid rows 2i and 2i + 1), then each column's share
+    if cache[0] == "2x2":
+        upper_wins = cache[2]
+        xf = x.reshape(-1)
+        left_wins = _buffer("pleft", (x.size // 2,), bool)   # a column pair's left holds its max (ties go left)
+        np.greater_equal(xf[0::2], xf[1::2], out=left_wins)
+        # dout split between the two rows of each window, then between the two columns of each row
         g = _buffer("pg", (N * C * Ho, 2, Wo), dtype)
         d = dout.reshape(N * C * Ho, Wo)
-        np.multiply(d, top.reshape(N * C * Ho, 2 * W)[:, 0:W:2], out=g[:, 0])
-        np.subtract(d, g[:, 0], out=g[:, 1])            # exactly d where the top lost, else 0
+        np.multiply(d, upper_wins, out=g[:, 0])
+        np.subtract(d, g[:, 0], out=g[:, 1])            # exactly d where the upper pair lost, else 0
         dx = np.empty((N, C, H, W), dtype)
         dxf, gf = dx.reshape(-1), g.reshape(-1)
-        np.multiply(gf, left[0::2], out=dxf[0::2])
+        np.multiply(gf, left_wins, out=dxf[0::2])
         np.subtract(gf, dxf[0::2], out=dxf[1::2])
         return dx
+    ph, pw, s = cache[2]
+    idx = cache[3]
     dx = np.zeros((N, C, H, W), dtype)
     chosen = _buffer("pchosen", idx.shape, bool)
     part = _buffer("ppart", idx.shape, dtype)
