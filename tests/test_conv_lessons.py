@@ -87,3 +87,13 @@ def test_augmentation_narrows_the_gap_without_costing_validation_accuracy(data):
     assert r["with"]["gap"] < r["without"]["gap"] - 0.04             # 0.097 vs 0.168
     assert r["with"]["train"] < r["without"]["train"]                 # 0.906 vs 0.976
     assert abs(r["with"]["val"] - r["without"]["val"]) < 0.02        # 0.809 vs 0.808
+
+
+def test_the_notebook_compares_with_the_students_own_fully_connected_model(tmp_path):
+    import shutil
+
+    from autograder.samples import REFERENCE_MODEL
+    assert L.your_fc_model_accuracy(tmp_path) is None  # not saved yet: the notebook prints the reference only
+    (tmp_path / "artifacts").mkdir()
+    shutil.copy(REFERENCE_MODEL, tmp_path / "artifacts" / "best_model.npz")
+    assert L.your_fc_model_accuracy(tmp_path) == pytest.approx(L.FC_REFERENCE["val"], abs=1e-9)

@@ -87,6 +87,8 @@ CONV_CASES = [  # x shape, w shape, stride, pad
     ((2, 3, 1, 1), (2, 3, 3, 3), 1, 1),      # "same" convolutions of tiny images: most taps fall off the border
     ((3, 2, 2, 5), (2, 2, 3, 3), 1, 1),
     ((2, 2, 3, 3), (4, 2, 5, 5), 1, 2),
+    ((2, 2, 1, 4), (3, 2, 5, 5), 1, 2),      # taps reach two rows past a one-row image
+    ((2, 2, 2, 3), (3, 2, 7, 7), 1, 3),      # and three rows past a two-row one
 ]
 
 

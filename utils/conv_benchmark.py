@@ -41,14 +41,30 @@ def best_time(fn, rounds=5, warmup=1):
     Returns:
         milliseconds (float > 0).
     """
-    for _ in range(warmup):
-        fn()
-    best = float("inf")
+    return best_times([fn], rounds, warmup)[0]
+
+
+def best_times(fns, rounds=5, warmup=1):
+    """Best wall time of each function, timed in turns (one call of each per round), so that a machine that is
+    slower for a while slows them all alike: their ratios stay fair.
+
+    Args:
+        fns: functions of no arguments.
+        rounds, warmup: as for best_time.
+
+    Returns:
+        list of milliseconds, one per function.
+    """
+    for fn in fns:
+        for _ in range(warmup):
+            fn()
+    best = [float("inf")] * len(fns)
     for _ in range(max(1, rounds)):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best * 1e3
+        for k, fn in enumerate(fns):
+            t = time.perf_counter()
+            fn()
+            best[k] = min(best[k], time.perf_counter() - t)
+    return [t * 1e3 for t in best]
 
 
 def _conv_out(x_shape, w_shape, conv_param):
@@ -56,6 +72,61 @@ def _conv_out(x_shape, w_shape, conv_param):
     F, _, HH, WW = w_shape
     s, p = conv_param.get("stride", 1), conv_param.get("pad", 0)
     return N, F, 1 + (H + 2 * p - HH) // s, 1 + (W + 2 * p - WW) // s
+
+
+def _gemm_step(x_shape, w_shape, conv_param, dtype):
+    """The three products of gemm_time, as a function of no arguments."""
+    N, F, Ho, Wo = _conv_out(x_shape, w_shape, conv_param)
+    M, K = N * Ho * Wo, int(np.prod(w_shape[1:]))
+    rng = np.random.default_rng(0)
+    cols = rng.standard_normal((M, K)).astype(dtype)
+    colsT = np.ascontiguousarray(cols.T)
+    w2 = rng.standard_normal((K, F)).astype(dtype)
+    w2T = np.ascontiguousarray(w2.T)
+    d = rng.standard_normal((M, F)).astype(dtype)
+    out, dcols, dw = np.empty((M, F), dtype), np.empty((M, K), dtype), np.empty((K, F), dtype)
+
+    def products():
+        np.matmul(cols, w2, out=out)
+        np.matmul(d, w2T, out=dcols)
+        np.matmul(colsT, d, out=dw)
+    return products
+
+
+def _conv_step(x_shape, w_shape, conv_param, dtype, module):
+    """One forward and one backward of nnkit.<module>'s convolution, as a function of no arguments."""
+    mod = _nnkit(module)
+    kind = "naive" if module == "conv_layers" else "fast"
+    forward, backward = getattr(mod, f"conv_forward_{kind}"), getattr(mod, f"conv_backward_{kind}")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = (rng.standard_normal(w_shape) * 0.1).astype(dtype)
+    b = np.zeros(w_shape[0], dtype)
+    dout = rng.standard_normal(_conv_out(x_shape, w_shape, conv_param)).astype(dtype)
+
+    def step():
+        _, cache = forward(x, w, b, conv_param)
+        backward(dout, cache)
+    return step
+
+
+def _pool_step(x_shape, pool_param, dtype, module):
+    """One forward and one backward of nnkit.<module>'s max pooling, as a function of no arguments."""
+    mod = _nnkit(module)
+    kind = "naive" if module == "conv_layers" else "fast"
+    forward, backward = getattr(mod, f"max_pool_forward_{kind}"), getattr(mod, f"max_pool_backward_{kind}")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape).astype(dtype)
+    N, C, H, W = x_shape
+    s = pool_param.get("stride", 2)
+    Ho = 1 + (H - pool_param.get("pool_height", 2)) // s
+    Wo = 1 + (W - pool_param.get("pool_width", 2)) // s
+    dout = rng.standard_normal((N, C, Ho, Wo)).astype(dtype)
+
+    def step():
+        _, cache = forward(x, pool_param)
+        backward(dout, cache)
+    return step
 
 
 def gemm_time(x_shape, w_shape, conv_param, dtype="float32", rounds=5):
@@ -72,21 +143,7 @@ def gemm_time(x_shape, w_shape, conv_param, dtype="float32", rounds=5):
     Returns:
         milliseconds for the three products together.
     """
-    N, F, Ho, Wo = _conv_out(x_shape, w_shape, conv_param)
-    M, K = N * Ho * Wo, int(np.prod(w_shape[1:]))
-    rng = np.random.default_rng(0)
-    cols = rng.standard_normal((M, K)).astype(dtype)
-    colsT = np.ascontiguousarray(cols.T)
-    w2 = rng.standard_normal((K, F)).astype(dtype)
-    w2T = np.ascontiguousarray(w2.T)
-    d = rng.standard_normal((M, F)).astype(dtype)
-    out, dcols, dw = np.empty((M, F), dtype), np.empty((M, K), dtype), np.empty((K, F), dtype)
-
-    def products():
-        np.matmul(cols, w2, out=out)
-        np.matmul(d, w2T, out=dcols)
-        np.matmul(colsT, d, out=dw)
-    return best_time(products, rounds)
+    return best_time(_gemm_step(x_shape, w_shape, conv_param, dtype), rounds)
 
 
 def conv_time(x_shape, w_shape, conv_param, dtype="float32", rounds=5, module="fast_layers"):
@@ -99,19 +156,7 @@ def conv_time(x_shape, w_shape, conv_param, dtype="float32", rounds=5, module="f
     Returns:
         milliseconds for one forward and one backward.
     """
-    mod = _nnkit(module)
-    kind = "naive" if module == "conv_layers" else "fast"
-    forward, backward = getattr(mod, f"conv_forward_{kind}"), getattr(mod, f"conv_backward_{kind}")
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal(x_shape).astype(dtype)
-    w = (rng.standard_normal(w_shape) * 0.1).astype(dtype)
-    b = np.zeros(w_shape[0], dtype)
-    dout = rng.standard_normal(_conv_out(x_shape, w_shape, conv_param)).astype(dtype)
-
-    def step():
-        _, cache = forward(x, w, b, conv_param)
-        backward(dout, cache)
-    return best_time(step, rounds)
+    return best_time(_conv_step(x_shape, w_shape, conv_param, dtype, module), rounds)
 
 
 def pool_time(x_shape, pool_param, dtype="float32", rounds=5, module="fast_layers"):
@@ -124,25 +169,11 @@ def pool_time(x_shape, pool_param, dtype="float32", rounds=5, module="fast_layer
     Returns:
         milliseconds for one forward and one backward.
     """
-    mod = _nnkit(module)
-    kind = "naive" if module == "conv_layers" else "fast"
-    forward, backward = getattr(mod, f"max_pool_forward_{kind}"), getattr(mod, f"max_pool_backward_{kind}")
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal(x_shape).astype(dtype)
-    N, C, H, W = x_shape
-    s = pool_param.get("stride", 2)
-    Ho = 1 + (H - pool_param.get("pool_height", 2)) // s
-    Wo = 1 + (W - pool_param.get("pool_width", 2)) // s
-    dout = rng.standard_normal((N, C, Ho, Wo)).astype(dtype)
-
-    def step():
-        _, cache = forward(x, pool_param)
-        backward(dout, cache)
-    return best_time(step, rounds)
+    return best_time(_pool_step(x_shape, pool_param, dtype, module), rounds)
 
 
 def conv_table(rounds=5, cases=CASES, progress=True):
-    """The fast layers on the benchmark shapes.
+    """The fast layers on the benchmark shapes (a convolution and its bare products timed in turns).
 
     Args:
         rounds: best of this many rounds per measurement.
@@ -159,9 +190,9 @@ def conv_table(rounds=5, cases=CASES, progress=True):
                                                                      leave=False):
         if w_shape is None:
             fast, gemm = pool_time(x_shape, param, dtype, rounds), None
-        else:
-            fast, gemm = conv_time(x_shape, w_shape, param, dtype, rounds), gemm_time(x_shape, w_shape, param,
-                                                                                       dtype, rounds)
+        else:                   # in turns: a slow spell of the machine hits both
+            fast, gemm = best_times([_conv_step(x_shape, w_shape, param, dtype, "fast_layers"),
+                                     _gemm_step(x_shape, w_shape, param, dtype)], rounds)
         ratio = None if gemm is None else fast / gemm
         rows.append({"name": name, "x_shape": x_shape, "w_shape": w_shape, "dtype": dtype, "fast_ms": fast,
                      "gemm_ms": gemm, "ratio": ratio, "target_ms": target, "meets_time": fast <= target,

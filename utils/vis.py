@@ -84,8 +84,9 @@ def plot_trajectories(panels, lim=2.2):
     return fig
 
 
-def plot_series(series, xlabel, ylabel, title="", logy=False, reference=None):
-    """One line per entry of series ({label: 1-D array or (x, y)}); reference=(y, label) adds a dashed line."""
+def plot_series(series, xlabel, ylabel, title="", logy=False, reference=None, log2_xticks=None):
+    """One line per entry of series ({label: 1-D array or (x, y)}); reference=(y, label) adds a dashed line;
+    log2_xticks (e.g. batch sizes) puts x on a base-2 log scale with ticks at those values."""
     fig, ax = plt.subplots(figsize=(7, 4))
     for label, s in series.items():
         if isinstance(s, tuple):
@@ -97,6 +98,9 @@ def plot_series(series, xlabel, ylabel, title="", logy=False, reference=None):
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if logy:
         ax.set_yscale("log")
+    if log2_xticks is not None:
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(log2_xticks, [str(t) for t in log2_xticks])
     ax.legend()
     fig.tight_layout()
     return fig

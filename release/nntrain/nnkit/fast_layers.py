@@ -201,13 +201,17 @@ class _Flat:
         if not self.masked:
             return
         p, H, W = self.pad, self.H, self.W
-        for k in range(self.HH * self.WW):
-            a, e = divmod(k, self.WW)
-            tap = _view(col[:, k], (col.shape[0], -1, H, W))
-            tap[:, :, :max(0, p - a)] = 0                     # rows i + a - p < 0
-            tap[:, :, H - max(0, a - p):] = 0                 # rows i + a - p >= H
-            tap[..., :max(0, p - e)] = 0
-            tap[..., W - max(0, e - p):] = 0
+        taps = _view(col, (col.shape[0], self.HH, self.WW, -1, H, W))
+        for a in range(self.HH):                        # filter row a reads input row i + a - p
+            if a < p:
+                taps[:, a, :, :, :p - a] = 0
+            elif a > p:
+                taps[:, a, :, :, max(0, H - (a - p)):] = 0
+        for e in range(self.WW):
+            if e < p:
+                taps[:, :, e, ..., :p - e] = 0
+            elif e > p:
+                taps[:, :, e, ..., max(0, W - (e - p)):] = 0
 
 
 def _shift_forward(x, w, b, pad, Ho, Wo, call):
