@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+from .bank.artifact import MISSING
+
 
 # How run.py, child.py and grade.py word an item that raised or whose child failed (see error_kind).
 CRASH = re.compile(r"^([\w.]*(Error|Exception|Exit|Interrupt)\b|the process running it |the child's |its output "
@@ -135,9 +137,6 @@ def write_grades_csv(out_dir, results, item_ids):
                      rows)
 
 
-NO_MODEL = " not found: run the last section of"  # artifact.load's message for a missing saved model
-
-
 def summary_line(result, width=14):
     """'alice.zip   97.0 / 100' plus the first reason for lost points, for the terminal table."""
     data = results_json(result)
@@ -148,8 +147,8 @@ def summary_line(result, width=14):
         return f"{line}   {result['error']}"
     errors = [v.error for v in result["verdicts"] if v.error]
     missing = sum(e.startswith("not implemented") for e in errors)
-    no_model = [e.split(" not found")[0] for e in errors if NO_MODEL in e]  # one reason for every missing model
-    others = [e for e in errors if not e.startswith("not implemented") and NO_MODEL not in e]
+    no_model = [e.split(f" {MISSING}")[0] for e in errors if MISSING in e]  # one reason for every missing model
+    others = [e for e in errors if not e.startswith("not implemented") and MISSING not in e]
     wrong = [v.name for v in result["verdicts"] if not v.error and v.score < v.points]
     reasons = []
     if missing:

@@ -42,7 +42,6 @@ def imports_layers(item):
     return item.function.startswith(("layers.", "fc_net.", "cnn.", "conv_layers.spatial_batchnorm"))
 
 
-
 N_ARTIFACTS = sum(it.kind == "artifact" for it in _items())  # the saved-model items (no code to run)
 FC_FULL, FC_PARTIAL = 75.0, 43.34                          # the FullyConnectedNets notebook's auto-graded part
 

@@ -13,21 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .conv_models import POOL_2X2
 from .progress import progress_bar
+from .reg_models import _nnkit
 
 # (name, x shape, w shape (None: pooling), conv_param or pool_param, dtype, target fwd+bwd ms)
 CASES = [
     ("conv 3x3, stride 1, pad 1", (64, 32, 32, 32), (64, 32, 3, 3), {"stride": 1, "pad": 1}, "float32", 28.0),
     ("conv 3x3, stride 1, pad 1", (64, 32, 32, 32), (64, 32, 3, 3), {"stride": 1, "pad": 1}, "float64", 80.0),
-    ("max pool 2x2, stride 2", (64, 64, 32, 32), None, {"pool_height": 2, "pool_width": 2, "stride": 2}, "float32",
-     9.0),
+    ("max pool 2x2, stride 2", (64, 64, 32, 32), None, POOL_2X2, "float32", 9.0),
 ]
 GEMM_RATIO_TARGET = 1.3      # a fast convolution should cost at most this many times its bare matrix products
-
-
-def _nnkit(module):
-    """nnkit.<module>, imported at call time (the student's package, next to the notebook)."""
-    return importlib.import_module(f"nnkit.{module}")
 
 
 def best_time(fn, rounds=5, warmup=1):
@@ -217,9 +213,8 @@ def naive_vs_fast(x_shape=(20, 1, 28, 28), w_shape=(8, 1, 3, 3), pool_shape=(20,
         "error" (why the naive one is unavailable, or None)}.
     """
     conv_param = {"stride": 1, "pad": 1}
-    pool_param = {"pool_height": 2, "pool_width": 2, "stride": 2}
     jobs = {"conv": lambda m: conv_time(x_shape, w_shape, conv_param, dtype, rounds, module=m),
-            "pool": lambda m: pool_time(pool_shape, pool_param, dtype, rounds, module=m)}
+            "pool": lambda m: pool_time(pool_shape, POOL_2X2, dtype, rounds, module=m)}
     result = {}
     for name in progress_bar(list(jobs), desc="naive vs fast", disable=not progress, leave=False):
         fast = jobs[name]("fast_layers")

@@ -9,6 +9,7 @@ import numpy as np
 from .reg_models import _nnkit
 
 NORMS = (None, "batchnorm", "groupnorm")
+POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}  # the max pool of every CNN in the notebook
 
 
 class NormConvNet:
@@ -62,7 +63,7 @@ class NormConvNet:
         elif self.norm == "groupnorm":
             a, norm_cache = conv.spatial_groupnorm_forward(a, p["gamma1"], p["beta1"], self.G, state)
         r, relu_cache = layers.relu_forward(a)
-        h, pool_cache = fast.max_pool_forward_fast(r, {"pool_height": 2, "pool_width": 2, "stride": 2})
+        h, pool_cache = fast.max_pool_forward_fast(r, POOL_2X2)
         scores, fc_cache = layers.affine_forward(h, p["W2"], p["b2"])
         if y is None:
             return scores

@@ -14,6 +14,7 @@ import numpy as np
 PATH = "artifacts/best_model.npz"
 MAX_PARAMS = 10_000_000
 MAX_BYTES = 8 * MAX_PARAMS + 2**20  # float64 parameters, plus mean image and meta
+MISSING = "not found: run the last section of"  # the start of a missing model's reason (report.py groups them)
 MAX_MACS = 20_000_000  # multiply-adds per image (the reference CNN needs 1.4 million): bounds the grading time
 # dataset -> (accuracy at which the score starts above zero, accuracy for full marks).
 # Fashion-MNIST: the reference notebook's model reaches 0.858 on the held-out split (0.870 on validation);
@@ -64,7 +65,7 @@ def load(path, name=PATH, notebook="FullyConnectedNets"):
     from .safe_npz import NpzError, read_npz
     path = Path(path)
     if not path.exists():
-        raise ArtifactError(f"{name} not found: run the last section of {notebook} (save_model) "
+        raise ArtifactError(f"{name} {MISSING} {notebook} (save_model) "
                             f"and include artifacts/ in your submission")
     try:
         arrays = read_npz(path, MAX_BYTES, kinds="biufU", max_members=100)

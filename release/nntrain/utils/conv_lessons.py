@@ -3,9 +3,11 @@ is a number computed here (and asserted in tests/test_conv_lessons.py).
 
 The student's package (nnkit) is imported when an experiment runs, from the folder next to the notebook.
 """
+import copy
+
 import numpy as np
 
-from .conv_models import NormConvNet
+from .conv_models import POOL_2X2, NormConvNet
 from .data import load_photo, subset
 from .progress import progress_bar
 from .reg_models import _nnkit
@@ -100,9 +102,8 @@ def fast_agreement(seed=0):
         for key, (a, c) in zip(("conv out", "conv dx", "conv dw", "conv db"), [(out_n, out_f), *grads]):
             errors[key] = max(errors[key], rel_error(a, c))
     h = rng.standard_normal((4, 5, 10, 10))
-    pool_param = {"pool_height": 2, "pool_width": 2, "stride": 2}
-    (out_n, cache_n), (out_f, cache_f) = naive.max_pool_forward_naive(h, pool_param), fast.max_pool_forward_fast(
-        h, pool_param)
+    (out_n, cache_n), (out_f, cache_f) = naive.max_pool_forward_naive(h, POOL_2X2), fast.max_pool_forward_fast(
+        h, POOL_2X2)
     dout = rng.standard_normal(out_n.shape)
     errors["pool out"] = rel_error(out_n, out_f)
     errors["pool dx"] = rel_error(naive.max_pool_backward_naive(dout, cache_n), fast.max_pool_backward_fast(dout, cache_f))
@@ -164,10 +165,10 @@ def initial_loss(data, n=500, seed=0):
 
 
 def overfit_small(data, seed=0):
-    """Train a CNN on OVERFIT["num_train"] images only. Returns the Solver (train_acc_history reaches 1.0;
+    """Train a CNN on OVERFIT["num_train"] images only (TRAIN's update rule and rate, no schedule). Returns the Solver (train_acc_history reaches 1.0;
     val_acc_history stays far below)."""
-    solver = Solver(new_cnn(seed), subset(data, OVERFIT["num_train"]), update_rule="adam",
-                    optim_config={"learning_rate": 2e-3}, batch_size=OVERFIT["batch_size"],
+    solver = Solver(new_cnn(seed), subset(data, OVERFIT["num_train"]), update_rule=TRAIN["update_rule"],
+                    optim_config=TRAIN["optim_config"], batch_size=OVERFIT["batch_size"],
                     num_epochs=OVERFIT["num_epochs"], num_train_samples=None, seed=seed)
     solver.train()
     return solver
@@ -196,8 +197,7 @@ def feature_maps(model, image):
     from nnkit.layer_utils import conv_relu_pool_forward
     W1 = model.params["W1"]
     out, _ = conv_relu_pool_forward(image[None].astype(W1.dtype), W1, model.params["b1"],
-                                    {"stride": 1, "pad": (W1.shape[2] - 1) // 2},
-                                    {"pool_height": 2, "pool_width": 2, "stride": 2})
+                                    {"stride": 1, "pad": (W1.shape[2] - 1) // 2}, POOL_2X2)
     return out[0]
 
 
@@ -230,7 +230,6 @@ def mode_gap(model, X, y, batch_size):
     """Mean softmax loss on (X, y) of the test-mode net minus that of the train-mode net, which normalizes each
     batch of batch_size with the batch's own statistics (as in training); the model's state is left as it was.
     0 for a net whose layers do the same in both modes (no normalization, group norm)."""
-    import copy
     softmax_loss = _nnkit("layers").softmax_loss
     state = copy.deepcopy(model.norm_params)
     train_loss = test_loss = 0.0
