@@ -36,6 +36,7 @@ def M(item, name, file, old, new):
 L, O, F = "layers.py", "optim.py", "fc_net.py"  # the modules mistakes patch
 R, A = "regularization.py", "augment.py"
 C, N = "conv_layers.py", "cnn.py"
+T = "transfer.py"
 
 
 from . import bn, cn, do, fc  # noqa: E402  (each imports M from here)

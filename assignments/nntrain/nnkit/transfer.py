@@ -38,15 +38,17 @@ def extract_features(model, X, layer, batch_size=256):
     k = _stage_index(model, layer, "extract_features")
     if batch_size < 1:
         raise ValueError(f"extract_features: batch_size must be >= 1, got {batch_size}")
-    features = np.zeros((len(X), model.feature_dims[layer]), dtype=model.dtype)
+    chunks = []  # one (batch, D) array per minibatch
     ### BEGIN SOLUTION
     for start in range(0, len(X), batch_size):
         h = X[start:start + batch_size].astype(model.dtype)
         for i in range(1, k + 1):
             h, _ = stage_forward(model.layers[i - 1][1], h, model.params[f"W{i}"], model.params[f"b{i}"])
-        features[start:start + len(h)] = h.reshape(len(h), -1)
+        chunks.append(h.reshape(len(h), -1))
     ### END SOLUTION
-    return features
+    if not chunks:
+        return np.zeros((0, model.feature_dims[layer]), dtype=model.dtype)
+    return np.concatenate(chunks).astype(model.dtype, copy=False)
 
 
 def head_weights(D, num_classes, seed=None, dtype=np.float32):
