@@ -21,9 +21,12 @@ def load_tables():
 
 
 def grade_artifact(workspace_root, item):
-    """Verdict of a saved-model item: the kit's own forward pass on the held-out split (no student code)."""
+    """Verdict of a saved-model item: the kit's own forward pass on the held-out split of the item's dataset
+    (its one targets entry; Fashion-MNIST by default), no student code."""
     import numpy as np
-    with np.load(paths.HELDOUT, allow_pickle=False) as f:
+    datasets = list(item.targets or ())
+    heldout = paths.HELDOUT_FILES[datasets[0]] if len(datasets) == 1 else paths.HELDOUT
+    with np.load(heldout, allow_pickle=False) as f:
         images, labels = f["X"], f["y"]
     return artifact.verdict(item, Path(workspace_root) / item.artifact, images, labels, "held-out")
 

@@ -10,5 +10,7 @@ RELEASE = ROOT / "release" / ASSIGNMENT
 BANK = Path(__file__).resolve().parent / "bank"
 HIDDEN_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hidden_fixtures"  # a stem: one .npz per notebook
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout.npz"
+# dataset -> the split (never shipped) that scores saved models trained on it
+HELDOUT_FILES = {"fashion_mnist": HELDOUT, "digits": HELDOUT.with_name("heldout_digits.npz")}
 NOTEBOOKS = ("FullyConnectedNets", "BatchNormalization", "Dropout", "ConvolutionalNetworks")
 DATA_FILES = ("fashion_mnist_subset.npz", "photos.npz")  # datasets/ files the notebooks read (shipped in the release)
