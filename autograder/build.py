@@ -233,7 +233,7 @@ def build_release(release_root=paths.ROOT / "release"):
     shutil.copytree(paths.ROOT / "utils", target / "utils", ignore=COPY_IGNORE)
     shutil.copytree(paths.BANK, target / "checks", ignore=COPY_IGNORE)
     (target / "datasets").mkdir()
-    for name in (*paths.DATA_FILES, "README.md", "fetch_cifar10.py", "make_photos.py"):
+    for name in (*paths.DATA_FILES, *paths.DATA_SCRIPTS):
         shutil.copy2(paths.ROOT / "datasets" / name, target / "datasets" / name)
     (target / "requirements.txt").write_text(student_requirements())
     (target / "README.md").write_text(RELEASE_README.format(assignment=paths.ASSIGNMENT))

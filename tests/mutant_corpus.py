@@ -16,6 +16,7 @@ from autograder.mistakes import MISTAKES, M  # noqa: E402
 L, O, F = "layers.py", "optim.py", "fc_net.py"
 R, A = "regularization.py", "augment.py"
 CL, CN = "conv_layers.py", "cnn.py"
+T = "transfer.py"
 LR = 'config["learning_rate"]'
 BN_GRAPH_GRADS = ("    dbeta = dout.sum(axis=0)\n    dgamma = (dout * x_hat).sum(axis=0)\n    dx_hat = dout * gamma\n"
                   "    dxc = dx_hat / std")
@@ -241,6 +242,39 @@ UNRECORDED = (
     M("cn.convnet_loss", "biases_regularized", CN,
       "loss += 0.5 * self.reg * sum(np.sum(self.params[f\"W{i}\"] ** 2) for i in (1, 2, 3))",
       "loss += 0.5 * self.reg * sum(np.sum(v ** 2) for v in self.params.values())"),
+    # extract_features
+    M("tl.extract_features", "every_batch_the_first", T, "        h = X[start:start + batch_size].astype(model.dtype)\n",
+      "        h = X[:batch_size].astype(model.dtype)\n"),
+    M("tl.extract_features", "hidden_relu_skipped", T,
+      'h, _ = stage_forward(model.layers[i - 1][1], h, model.params[f"W{i}"], model.params[f"b{i}"])',
+      'h, _ = stage_forward(model.layers[i - 1][1].replace("hidden", "output"), h, model.params[f"W{i}"], '
+      'model.params[f"b{i}"])'),
+    # reinit_last_layer
+    M("tl.reinit_last_layer", "bias_ones", T,
+      '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, seed, model.dtype)\n',
+      '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, seed, model.dtype)\n'
+      '    model.params[f"b{L}"] = model.params[f"b{L}"] + 1\n'),
+    M("tl.reinit_last_layer", "weights_doubled", T,
+      '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, seed, model.dtype)\n',
+      '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, seed, model.dtype)\n'
+      '    model.params[f"W{L}"] = 2 * model.params[f"W{L}"]\n'),
+    # HeadOnBase.__init__
+    M("tl.head_on_base_init", "frozen_inverted", T, "                if names[i - 1] in frozen_stages:\n",
+      "                if names[i - 1] not in frozen_stages:\n"),
+    M("tl.head_on_base_init", "head_sized_for_the_input", T, "head_weights(base.feature_dims[layer], num_classes,",
+      "head_weights(base.feature_dims[names[0]], num_classes,"),
+    # HeadOnBase.loss
+    M("tl.head_on_base_loss", "gradients_averaged_twice", T, "                    grads[p] = g\n",
+      "                    grads[p] = g / len(X)\n"),
+    M("tl.head_on_base_loss", "gradient_sign", T, "                    grads[p] = g\n",
+      "                    grads[p] = -g\n"),
+    # scaled_step
+    M("tl.scaled_step", "multiplier_squared", T, '        configs[name]["learning_rate"] = learning_rate * m\n',
+      '        configs[name]["learning_rate"] = learning_rate * m * m\n'),
+    M("tl.scaled_step", "frozen_zero_gradient_step", T, "        if m == 0:\n            continue\n",
+      "        if m == 0:\n            configs[name]['learning_rate'] = 0.0\n"
+      "            params[name], configs[name] = update_rule(params[name], 0 * params[name], configs[name])\n"
+      "            continue\n"),
 )
 
 ALL = tuple(MISTAKES) + UNRECORDED

@@ -18,9 +18,10 @@ EXPECT = {
     "Dropout": ("net_regularized  PASS", "highest validation accuracy:", "Monte-Carlo, 100 masks:",
                 "regularized_model  PASS"),
     "ConvolutionalNetworks": ("convnet_loss  PASS", "initial loss 2.30", "speed-up", "cnn_model  PASS"),
+    "TransferLearning": ("scaled_step  PASS", "best transfer at 1-2 labels per class", "transfer_model  PASS"),
 }
 ARTIFACTS = {"FullyConnectedNets": ("best_model.npz",), "Dropout": ("regularized_model.npz",),
-             "ConvolutionalNetworks": ("cnn_model.npz",)}
+             "ConvolutionalNetworks": ("cnn_model.npz",), "TransferLearning": ("transfer_model.npz",)}
 
 
 def test_every_notebook_has_its_expectations():

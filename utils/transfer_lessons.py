@@ -119,3 +119,113 @@ def transfer_gain(curves, budgets=(1, 2)):
     mean = {s: 100 * float(np.mean(np.array(a)[rows])) for s, a in curves["accuracy"].items()}
     best = max((s for s in mean if s != "scratch"), key=mean.get)
     return best, mean[best] - mean["scratch"]
+
+
+# --- The strategy table -----------------------------------------------------------------------------------------
+
+SIZES = {"little": (1, 2), "lots": (100,)}  # labels per class that count as little / lots data
+SWEEP_FILE = "transfer_sweep.json"
+
+
+def load_sweep(root=None):
+    """The full sweep's results (datasets/transfer_sweep.json, made by datasets/transfer_sweep.py)."""
+    import json
+    from pathlib import Path
+
+    from .data import datasets_dir
+    path = Path(root or datasets_dir()) / SWEEP_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: it ships with the kit (rebuild: python datasets/transfer_sweep.py)")
+    return json.loads(path.read_text())
+
+
+def cell_means(curves, size):
+    """{strategy: mean accuracy in points over the budgets of SIZES[size] and the seeds}."""
+    rows = [curves["budgets"].index(b) for b in SIZES[size]]
+    return {s: 100 * float(np.mean(np.array(a)[rows])) for s, a in curves["accuracy"].items()}
+
+
+def strategy_table(sweep):
+    """{(pair, size): {"best": strategy, "accuracy": its points, "scratch": scratch's points, "close": [the
+    strategies within 1 point of the best]}} for pair in "similar"/"different" and size in "little"/"lots"."""
+    table = {}
+    for pair, curves in sweep["pairs"].items():
+        for size in SIZES:
+            means = cell_means(curves, size)
+            best = max(means, key=means.get)
+            table[(pair, size)] = {"best": best, "accuracy": round(means[best], 1),
+                                   "scratch": round(means["scratch"], 1),
+                                   "close": sorted(s for s, m in means.items() if m >= means[best] - 1.0)}
+    return table
+
+
+def check_choices(choices, table):
+    """For each (pair, size) the student chose a strategy for: (choice, measured best, whether the choice is
+    the best or within 1 point of it). choices: {(pair, size): strategy}."""
+    report = {}
+    for key, choice in choices.items():
+        if key not in table:
+            raise ValueError(f"check_choices: {key!r} is not a cell; cells are {sorted(table)}")
+        if choice not in STRATEGIES:
+            raise ValueError(f"check_choices: {choice!r} is not a strategy; one of {STRATEGIES}")
+        report[key] = (choice, table[key]["best"], choice in table[key]["close"])
+    return report
+
+
+# --- What the features look like -----------------------------------------------------------------------------
+
+def pca_2d(features):
+    """(projection (N, 2) onto the two principal directions of `features` (N, D), explained variance ratio
+    of each (2,))."""
+    centred = features - features.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    return centred @ vt[:2].T, (s[:2] ** 2 / np.sum(s ** 2))
+
+
+def nearest_mean_accuracy(features, y, per_class=10, seed=0):
+    """Accuracy of a nearest-class-mean classifier on `features`: class means from `per_class` labelled
+    examples of each class (budget_indices), tested on all the other examples. High when the features
+    already separate the classes, with no training at all."""
+    idx = budget_indices(y, per_class, seed)
+    rest = np.setdiff1d(np.arange(len(y)), idx)
+    classes = np.unique(y)
+    means = np.stack([features[idx][y[idx] == c].mean(axis=0) for c in classes])
+    d = ((features[rest][:, None, :] - means[None]) ** 2).sum(axis=2)
+    return float(np.mean(classes[np.argmin(d, axis=1)] == y[rest]))
+
+
+def feature_study(layer="fc1", n=1000):
+    """How well the zoo models' features of `layer` separate each pair's target classes before any training.
+
+    Returns {pair: {"source_model": name, "nearest_mean": accuracy on the target's features, "pixels":
+    the same classifier on raw pixels, "projection": (n, 2) PCA of the target's features, "y": (n,)}}."""
+    extract = _nnkit("transfer").extract_features
+    study = {}
+    for pair, spec in PAIRS.items():
+        model = load_pretrained(spec["source"])
+        data = target_data(spec["target"])
+        X, y = data["X_train"][:n], data["y_train"][:n]
+        feats = extract(model, X, layer)
+        study[pair] = {"source_model": spec["source"], "nearest_mean": nearest_mean_accuracy(feats, y),
+                       "pixels": nearest_mean_accuracy(X.reshape(len(X), -1), y),
+                       "projection": pca_2d(feats)[0], "y": y}
+    return study
+
+
+# --- The student's transferred model -------------------------------------------------------------------------------
+
+FINAL = {"strategy": "LP-FT", "budget": 100, "seed": 0}  # the reference: LP-FT on all 100 labels per class
+
+
+def train_transfer_model(strategy=FINAL["strategy"], seed=FINAL["seed"]):
+    """A model trained on the whole digits training split (100 labels per class) with `strategy` from the
+    MNIST-5k zoo model; returns (model, validation accuracy)."""
+    base = load_pretrained(PAIRS["similar"]["source"])
+    data = target_data(PAIRS["similar"]["target"])
+    model = run_strategy(strategy, base, data["X_train"], data["y_train"], seed)
+    return model, accuracy(model, data["X_val"], data["y_val"])
+
+
+def gap_at(curves, budget):
+    """The best transfer strategy's mean accuracy minus scratch's at one budget, in points."""
+    return transfer_gain(curves, (budget,))[1]

@@ -1,5 +1,5 @@
 """Graded items of the TransferLearning notebook (public cases; hidden cases stay in the grader)."""
-from .items import Case, Item
+from .items import Case, Item, register
 
 NB = "TransferLearning"
 # A small pretrained model: 1 x 8 x 8 images, conv1 (2 filters) - conv2 (3) - fc1 (5) - fc2 (4 classes).
@@ -12,8 +12,7 @@ BASE_W = [f"{p}{i}" for i in (1, 2, 3) for p in ("W", "b")]  # the parameters be
 STAGES = ("fc.affine_forward", "fc.relu_forward")
 STAGES_BACK = STAGES + ("fc.affine_backward", "fc.relu_backward", "fc.softmax_loss")
 
-# Registered (catalog.py) once the TransferLearning notebook holds their grade cells.
-ITEMS = (
+ITEMS = register(
     Item("tl.extract_features", points=4, function="transfer.extract_features", kind="features", recipe="stages",
          returns=(), notebook=NB, uses=STAGES,
          public=(Case("conv2 features of 5 images, batches of 2", seed=801, N=5, layer="conv2", batch_size=2, **SMALL),

@@ -2,6 +2,6 @@
 
 One module per notebook (fc.py, bn.py, ...) holds that notebook's HIDDEN {item id: cases}.
 """
-from . import bn, cn, do, fc
+from . import bn, cn, do, fc, tl
 
-HIDDEN = {**fc.HIDDEN, **bn.HIDDEN, **do.HIDDEN, **cn.HIDDEN}
+HIDDEN = {**fc.HIDDEN, **bn.HIDDEN, **do.HIDDEN, **cn.HIDDEN, **tl.HIDDEN}

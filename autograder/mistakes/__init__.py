@@ -39,9 +39,9 @@ C, N = "conv_layers.py", "cnn.py"
 T = "transfer.py"
 
 
-from . import bn, cn, do, fc  # noqa: E402  (each imports M from here)
+from . import bn, cn, do, fc, tl  # noqa: E402  (each imports M from here)
 
-MISTAKES = fc.MISTAKES + bn.MISTAKES + do.MISTAKES + cn.MISTAKES
+MISTAKES = fc.MISTAKES + bn.MISTAKES + do.MISTAKES + cn.MISTAKES + tl.MISTAKES
 
 
 def for_item(item_id):
