@@ -50,6 +50,11 @@ GROUPS = {  # group -> (module file, names of its top-level functions or Class.m
     "groupnorm": ("conv_layers.py", ("spatial_groupnorm_forward", "spatial_groupnorm_backward")),
     "convnet_init": ("cnn.py", ("ThreeLayerConvNet.__init__",)),
     "convnet_loss": ("cnn.py", ("ThreeLayerConvNet.loss",)),
+    "features": ("transfer.py", ("extract_features",)),
+    "reinit": ("transfer.py", ("reinit_last_layer",)),
+    "head_init": ("transfer.py", ("HeadOnBase.__init__",)),
+    "head_loss": ("transfer.py", ("HeadOnBase.loss",)),
+    "scaled_step": ("transfer.py", ("scaled_step",)),
 }
 MAX_SHARED = 0.75
 # (item, recorded mistake, group it patches): the planted mistakes, each on a reference group

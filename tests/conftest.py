@@ -26,20 +26,23 @@ from autograder.cases import items as _items  # noqa: E402
 
 FULL = float(sum(it.points for it in _items()))            # reference.zip
 # partial.zip: its three FullyConnectedNets mistakes cost 31.66 there; affine_backward's costs net_with_norm 3,
-# net_regularized 3.33 and convnet_loss 4.8; it has no saved models (the Dropout and ConvolutionalNetworks ones are
-# 10 more each)
-PARTIAL = round(FULL - 31.66 - 3 - 3.33 - 4.8 - 10 - 10, 2)
+# net_regularized 3.33, convnet_loss 4.8 and head_on_base_loss 4.8; it has no saved models (the Dropout,
+# ConvolutionalNetworks and TransferLearning ones are 10 more each)
+PARTIAL = round(FULL - 31.66 - 3 - 3.33 - 4.8 - 4.8 - 10 - 10 - 10, 2)
 # broken.zip: only what does not import layers.py (the update rules but Adam; dropout, DropConnect, L1, Polyak and
-# the augmentations; convolution, pooling and group norm: 26) and FullyConnectedNets' saved model
-BROKEN = 57.0 + 26.0
+# the augmentations; convolution, pooling and group norm: 26; reinit_last_layer, HeadOnBase's constructor and
+# scaled_step: 11) and FullyConnectedNets' saved model
+BROKEN = 57.0 + 26.0 + 11.0
 N_ITEMS = len(_items())
 
 
 def imports_layers(item):
     """Whether grading `item` imports layers.py: its own functions, the nets (fc_net.py and cnn.py import it) and
     spatial batch norm (which calls batchnorm_forward). The others (update rules, regularizers, augmentations,
-    convolution, pooling and group norm, the saved models) live in modules of their own."""
-    return item.function.startswith(("layers.", "fc_net.", "cnn.", "conv_layers.spatial_batchnorm"))
+    convolution, pooling and group norm, the saved models) live in modules of their own; nnkit.transfer imports the
+    layers only where a forward pass runs (extract_features, HeadOnBase.loss)."""
+    return (item.function.startswith(("layers.", "fc_net.", "cnn.", "conv_layers.spatial_batchnorm"))
+            or item.id in ("tl.extract_features", "tl.head_on_base_loss"))
 
 
 N_ARTIFACTS = sum(it.kind == "artifact" for it in _items())  # the saved-model items (no code to run)

@@ -266,7 +266,25 @@ def svm_loss(x, y):
 }
 
 # What each attack must report (a substring of its fc.svm_loss verdict), when its report is expected.
+# Attacks through another graded item: name -> (module in nnkit, item id, code redefining that item's function).
+ITEM_ATTACKS = {
+    # the TransferLearning items run on a model the child builds: an attack from scaled_step reaches for the
+    # held-out digits, the zoo's weights and the grader's own rules file
+    "transfer_zoo_and_heldout": ("transfer.py", "tl.scaled_step", '''
+def scaled_step(params, grads, configs, update_rule, learning_rate, multipliers):
+    import os
+    reads = _hits(["{repo}/autograder/fixtures/heldout_digits.npz", "{repo}/autograder/fixtures/heldout.npz",
+                   "{repo}/datasets/zoo.json", "{hidden}"], lambda p: open(p, "rb").read(1))
+    def write(p):
+        with open(p, "ab") as f:
+            f.write(b"0")
+    wrote = _hits(["{repo}/datasets/zoo_mnist5k-cnn.npz", "{repo}/datasets/zoo.json", "/sandbox/bank/transfer_calls.py",
+                   "/sandbox/job/inputs.npz"], write)
+    _report(reads=len(reads), wrote=len(wrote), first=(reads + wrote + ["-"])[0])
+'''),
+}
 EXPECT_REPORT = {
+    "transfer_zoo_and_heldout": "reads=0 wrote=0",
     "proc_parent": "hits=0", "read_secrets": "files=0 dirs=0", "umount": "umounted=0 remount=-1 hits=0",
     "setns_network": "joined=0 unshare=-1 net=", "ptrace_kill": "traced=0 kill=ProcessLookupError",
     "write_outside": "wrote=0", "daemon": "daemon=started", "fill_tmp": "err=OSError",
@@ -378,6 +396,13 @@ def _model_variants():
     }
 
 
+def attacked_item(name):
+    """The item an attack's code replaces (fc.svm_loss unless it is one of ITEM_ATTACKS); name may carry a copy
+    suffix."""
+    base = next((a for a in ITEM_ATTACKS if name == a or name.startswith(a + "_")), None)
+    return ITEM_ATTACKS[base][1] if base else "fc.svm_loss"
+
+
 def build(dest, ctx, copies=1):
     """Write the corpus into dest; returns {name: (path, kind, expectation)}.
 
@@ -396,6 +421,9 @@ def build(dest, ctx, copies=1):
             text = PRELUDE + code.format(**ctx)
             patch = append_to("_reference_svm = svm_loss\n" + text)
             folder = reference_folder(work / f"{name}{suffix}", {"layers.py": patch})
+            corpus[name + suffix] = (_zip_folder(folder, dest / f"{name}{suffix}.zip"), "attack", EXPECT_REPORT[name])
+        for name, (module, _, code) in ITEM_ATTACKS.items():
+            folder = reference_folder(work / f"{name}{suffix}", {module: append_to(PRELUDE + code.format(**ctx))})
             corpus[name + suffix] = (_zip_folder(folder, dest / f"{name}{suffix}.zip"), "attack", EXPECT_REPORT[name])
         for name, (data, reason) in _model_variants().items():
             members = _members(ref)
@@ -500,10 +528,11 @@ def main():
         for n, (_, kind, expect) in corpus.items():
             tests = {t["id"]: t for t in results.get(n, {}).get("tests", [])}
             if kind == "attack":
-                if any(t["score"] < t["max_score"] for i, t in tests.items() if i != "fc.svm_loss") \
+                own = attacked_item(n)
+                if any(t["score"] < t["max_score"] for i, t in tests.items() if i != own) \
                         or results[n]["score"] > FULL:
                     escapes.append(n)
-                if expect not in tests["fc.svm_loss"]["output"]:
+                if expect not in tests[own]["output"]:
                     unexpected.append(n)
         print(f"attacks that changed a score outside their own item: {len(escapes)} {escapes}")
         print(f"attacks whose verdict lacks the expected report: {len(unexpected)} {unexpected}")

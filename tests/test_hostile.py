@@ -76,12 +76,14 @@ def _svm(result):
 
 
 def _check_attack(batch, name):
-    """The attack's submission got a result, lost only fc.svm_loss, and reported what it must."""
+    """The attack's submission got a result, lost only its own item (fc.svm_loss, or the one ITEM_ATTACKS
+    names), and reported what it must."""
     result = batch["results"][name]
-    svm = _svm(result)
+    own = hc.attacked_item(name)
+    svm = next(t for t in result["tests"] if t["id"] == own)
     assert hc.EXPECT_REPORT[name] in svm["output"], svm["output"]
     assert svm["score"] < svm["max_score"] or name == "daemon"
-    others = [t for t in result["tests"] if t["id"] != "fc.svm_loss"]
+    others = [t for t in result["tests"] if t["id"] != own]
     assert all(t["score"] == t["max_score"] for t in others), [t["output"] for t in others if t["score"] < t["max_score"]]
     return svm["output"]
 
@@ -141,6 +143,13 @@ def test_setns_new_user_namespaces_and_the_network_are_refused(batch):
 def test_ptrace_and_kill_of_the_grader_are_refused(batch):
     out = _check_attack(batch, "ptrace_kill")
     assert "killpg=ProcessLookupError" in out or "killpg=PermissionError" in out
+
+
+def test_a_transfer_item_cannot_read_the_held_out_digits_or_touch_the_zoo(batch):
+    _check_attack(batch, "transfer_zoo_and_heldout")
+    from utils import zoo
+    for name, entry in zoo.read_manifest().items():  # the shipped weights are still the manifest's
+        assert zoo.sha256(zoo.datasets_dir() / entry["file"]) == entry["weights_sha256"], name
 
 
 def test_writing_outside_the_sandbox_is_refused(batch):

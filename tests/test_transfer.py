@@ -150,3 +150,22 @@ def test_the_pretraining_script_reproduces_the_shipped_accuracy():
     assert "reproduced" in done.stdout
     shipped = json.loads((zoo.datasets_dir() / "zoo.json").read_text())["mnist5k-cnn"]["test_accuracy"]
     assert f"test accuracy {shipped:.4f}" in done.stdout
+
+
+def test_the_saved_transfer_model_is_scored_on_the_held_out_digits(tmp_path):
+    from autograder import paths
+    from autograder.bank.check import check_artifact
+    from autograder.bank.items import REGISTRY
+    from autograder.grade import grade_artifact
+    item = REGISTRY["tl.transfer_model"]
+    (tmp_path / "artifacts").mkdir()
+    shutil.copy(paths.ROOT / "autograder" / "samples" / "reference_transfer_model.npz",
+                tmp_path / "artifacts" / "transfer_model.npz")
+    verdict = grade_artifact(tmp_path, item)
+    with np.load(paths.HELDOUT_FILES["digits"]) as f:
+        assert len(f["y"]) == 400
+    assert verdict.accuracy >= 0.95 and verdict.score == item.points, verdict.text()
+    assert "validation accuracy" in check_artifact(item, folder=tmp_path).text()
+    fashion = tmp_path / "artifacts" / "transfer_model.npz"
+    shutil.copy(paths.ROOT / "autograder" / "samples" / "reference_cnn_model.npz", fashion)
+    assert grade_artifact(tmp_path, item).score == 0  # a Fashion-MNIST model: its dataset has no target here

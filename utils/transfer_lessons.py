@@ -15,17 +15,18 @@ from .zoo import TRAIN as PRETRAIN, load_pretrained, new_model
 
 # --- Settings (the notebook shows these) ------------------------------------------------------------------
 
-PAIRS = {"similar": {"source": "mnist5k-cnn", "target": "digits"},
-         "different": {"source": "fashion-cnn", "target": "mnist5k"}}
+# same_classes: the target's classes are the source's (digits -> digits), so the pretrained output stage can stay
+PAIRS = {"similar": {"source": "mnist5k-cnn", "target": "digits", "same_classes": True},
+         "different": {"source": "fashion-cnn", "target": "mnist5k", "same_classes": False}}
 BUDGETS = (1, 2, 5, 10, 20, 50, 100)   # labels per class (the full sweep: datasets/transfer_sweep.py)
 LIVE_BUDGETS = (1, 2)                  # the notebook's own live sweep
 SEEDS = (0, 1, 2, 3, 4)
 FIT = {"steps": 300, "batch_size": 64, "probe_learning_rate": 1e-2, "update_rule": "adam"}
 LR = PRETRAIN["learning_rate"]         # fine-tuning "at the same rate" is the pretraining rate
 STRATEGIES = ("scratch", "linear head on fc1", "linear head on conv2", "LP-FT", "fine-tune all at 1/10",
-              "fine-tune all at 1x")
-LIVE_STRATEGIES = ("scratch", "linear head on fc1", "LP-FT")
-TRANSFER = ("linear head on fc1", "linear head on conv2", "LP-FT", "fine-tune all at 1/10", "fine-tune all at 1x")
+              "fine-tune all at 1x", "fine-tune all, head kept")
+KEEPS_HEAD = "fine-tune all, head kept"  # only where the classes are the source's (PAIRS' same_classes)
+LIVE_STRATEGIES = ("scratch", "linear head on fc1", "LP-FT", KEEPS_HEAD)
 
 
 def target_data(name):
@@ -64,7 +65,9 @@ def run_strategy(strategy, base, X, y, seed=0, num_classes=10):
     scratch: a new ConvNet of the base's architecture, all at LR; linear head on fc1 / conv2: HeadOnBase with
     every kept stage frozen, the head at the probe rate; LP-FT: that probe on fc1 for half the steps, then
     everything for the other half at LR / 10; fine-tune all at 1/10 or 1x: HeadOnBase on fc1, nothing frozen,
-    the pretrained stages at LR / 10 or LR (scaled_step's multipliers), the new head at LR.
+    the pretrained stages at LR / 10 or LR (scaled_step's multipliers), the new head at LR; fine-tune all, head
+    kept: a copy of the whole pretrained model, its output stage included (the target's classes are the
+    source's), all at LR.
     """
     transfer, steps = _nnkit("transfer"), FIT["steps"]
     if strategy == "scratch":
@@ -85,6 +88,12 @@ def run_strategy(strategy, base, X, y, seed=0, num_classes=10):
         rate = 0.1 if strategy.endswith("1/10") else 1.0
         return fit(head, X, y, LR, steps, seed, lr_multipliers={p: rate for p in head.params if p not in
                                                                  (f"W{len(head.layers)}", f"b{len(head.layers)}")})
+    if strategy == KEEPS_HEAD:
+        if num_classes != base.num_classes:
+            raise ValueError(f"run_strategy: {KEEPS_HEAD!r} needs the source's {base.num_classes} classes")
+        model = new_model(base.zoo_entry["name"])
+        model.params = {k: v.copy() for k, v in base.params.items()}
+        return fit(model, X, y, LR, steps, seed)
     raise ValueError(f"run_strategy: unknown strategy {strategy!r}; one of {STRATEGIES}")
 
 
@@ -92,7 +101,9 @@ def budget_curves(pair="similar", budgets=LIVE_BUDGETS, seeds=SEEDS, strategies=
     """Test accuracy of every strategy at every budget and seed on the pair's target.
 
     Returns {"budgets": [...], "seeds": [...], "accuracy": {strategy: (len(budgets), len(seeds)) list of
-    lists}}, plain JSON values (the sweep script saves it as is)."""
+    lists}}, plain JSON values (the sweep script saves it as is). KEEPS_HEAD runs only on a pair whose
+    classes are the source's."""
+    strategies = [s for s in strategies if s != KEEPS_HEAD or PAIRS[pair]["same_classes"]]
     base = load_pretrained(PAIRS[pair]["source"])
     data = target_data(PAIRS[pair]["target"])
     acc = {s: np.zeros((len(budgets), len(seeds))) for s in strategies}
@@ -174,12 +185,13 @@ def check_choices(choices, table):
 
 # --- What the features look like -----------------------------------------------------------------------------
 
-def pca_2d(features):
-    """(projection (N, 2) onto the two principal directions of `features` (N, D), explained variance ratio
-    of each (2,))."""
-    centred = features - features.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    return centred @ vt[:2].T, (s[:2] ** 2 / np.sum(s ** 2))
+def pca_2d(features, fit_on=None):
+    """(projection (N, 2) of `features` (N, D) onto the two principal directions of `fit_on` (default: the
+    features themselves), explained variance ratio of each (2,))."""
+    basis = features if fit_on is None else fit_on
+    mean = basis.mean(axis=0)
+    _, s, vt = np.linalg.svd(basis - mean, full_matrices=False)
+    return (features - mean) @ vt[:2].T, (s[:2] ** 2 / np.sum(s ** 2))
 
 
 def nearest_mean_accuracy(features, y, per_class=10, seed=0):
@@ -195,10 +207,12 @@ def nearest_mean_accuracy(features, y, per_class=10, seed=0):
 
 
 def feature_study(layer="fc1", n=1000):
-    """How well the zoo models' features of `layer` separate each pair's target classes before any training.
+    """How the zoo models' features of `layer` place each pair's target data, before any training on it.
 
-    Returns {pair: {"source_model": name, "nearest_mean": accuracy on the target's features, "pixels":
-    the same classifier on raw pixels, "projection": (n, 2) PCA of the target's features, "y": (n,)}}."""
+    Returns {pair: {"source_model": name, "nearest_mean": nearest_mean_accuracy on the target's features,
+    "pixels": the same classifier on raw pixels, "projection": (n, 2) the target's features and
+    "source_projection": (500, 2) the source's test images' features, both on the two principal directions of
+    the source and target features together, "y": (n,) the target's labels}}."""
     extract = _nnkit("transfer").extract_features
     study = {}
     for pair, spec in PAIRS.items():
@@ -206,9 +220,11 @@ def feature_study(layer="fc1", n=1000):
         data = target_data(spec["target"])
         X, y = data["X_train"][:n], data["y_train"][:n]
         feats = extract(model, X, layer)
+        source = extract(model, target_data(model.zoo_entry["source"])["X_test"][:500], layer)
+        both = np.concatenate([feats, source])
         study[pair] = {"source_model": spec["source"], "nearest_mean": nearest_mean_accuracy(feats, y),
                        "pixels": nearest_mean_accuracy(X.reshape(len(X), -1), y),
-                       "projection": pca_2d(feats)[0], "y": y}
+                       "projection": pca_2d(feats, both)[0], "source_projection": pca_2d(source, both)[0], "y": y}
     return study
 
 

@@ -275,9 +275,13 @@ def show_filters(W, title="", ncols=8):
 
 
 def plot_projections(panels, title=""):
-    """Side-by-side scatter plots of 2-D points coloured by class: {panel title: (points (N, 2), labels (N,))}."""
+    """Side-by-side scatter plots of 2-D points coloured by class, over grey background points:
+    {panel title: (points (N, 2), labels (N,), background (M, 2) or None)}."""
     fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.4), squeeze=False)
-    for ax, (name, (points, y)) in zip(axes[0], panels.items()):
+    for ax, (name, (points, y, background)) in zip(axes[0], panels.items()):
+        if background is not None:
+            ax.scatter(background[:, 0], background[:, 1], c="lightgray", s=5, label="source test images")
+            ax.legend(fontsize=8, loc="upper right", markerscale=2)
         sc = ax.scatter(points[:, 0], points[:, 1], c=y, cmap="tab10", s=6, vmin=-0.5, vmax=9.5)
         ax.set_title(name, fontsize=10)
         ax.set_xlabel("principal direction 1")

@@ -14,9 +14,7 @@ def recipe(fn):
     return fn
 
 
-# params for the call (see calls.py and transfer_calls.py), not for the recipe
-CALL_PARAMS = ("state", "expect_error", "args", "rng_seed", "model_seed", "layer", "num_classes", "freeze", "frozen",
-               "batch_size", "rule", "learning_rate", "multipliers", "frozen_grads", "train_steps")
+CALL_PARAMS = ("state", "expect_error", "args", "rng_seed", "model_seed")  # params for the call (see calls.py), not for the recipe
 
 
 def make_inputs(item, case):
@@ -223,8 +221,8 @@ def nothing(rng, **params):
 
 
 @recipe
-def stages(rng, input_dim, layers, widths, N=3, filter_size=3, head=None, labels=False):
-    """A pretrained model's parameters base.W1.. base.bL for stages `layers` ([name, kind], kind "conv",
+def stages(rng, input_dim, layers, widths, N=3, filter_size=3, head=None, labels=False, **call):
+    """(call: the params transfer_calls.py reads: layer, num_classes, freeze, ...) A pretrained model's parameters base.W1.. base.bL for stages `layers` ([name, kind], kind "conv",
     "hidden" or "output") of `widths` (filters F or units M), images X (N, C, H, W); with labels, y (N,) over
     the last width (or head[1]) classes; head = [layer, num_classes] adds a head's head.W (D, num_classes)
     and head.b for the features of that stage."""
@@ -246,8 +244,8 @@ def stages(rng, input_dim, layers, widths, N=3, filter_size=3, head=None, labels
 
 
 @recipe
-def param_steps(rng, shapes, steps):
-    """Parameters param.<name> (shapes: {name: shape}) and their gradients grad.<name> (steps, *shape)."""
+def param_steps(rng, shapes, steps, **call):
+    """(call: rule, learning_rate, multipliers, frozen_grads, for transfer_calls.py) Parameters param.<name> (shapes: {name: shape}) and their gradients grad.<name> (steps, *shape)."""
     inputs = {}
     for name, shape in shapes.items():
         inputs[f"param.{name}"] = rng.standard_normal(tuple(shape))

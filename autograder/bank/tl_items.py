@@ -33,7 +33,8 @@ ITEMS = register(
                    "D_from_columns": "D is the number of features the output stage takes: W{L}.shape[0], not "
                                      "its number of classes",
                    "first_layer_replaced": "the output stage is the LAST one, index L = len(model.layers)",
-                   "seed_ignored": "pass seed to head_weights: the same seed must give the same new weights"}),
+                   "seed_ignored": "pass the caller's seed to head_weights (not a fixed one): each seed gives its "
+                                   "own new weights"}),
     Item("tl.head_on_base_init", points=3, function="transfer.HeadOnBase", kind="head_init", recipe="stages",
          returns=(), notebook=NB,
          public=(Case("a probe on fc1: every kept stage frozen", seed=821, layer="fc1", num_classes=3, freeze=True,
@@ -45,10 +46,9 @@ ITEMS = register(
                                          "training change the pretrained model",
                    "everything_frozen": "freeze only the stages named in freeze (True: all kept stages; False: "
                                         "none)",
-                   "top_stage_dropped": "keep stages 1 .. k INCLUDING the stage named layer: the head sits on "
-                                        "its output",
+                   "head_frozen_too": "the head always trains: freeze only copied stages, never W{k+1} and b{k+1}",
                    "head_seed_ignored": "the head's weights come from head_weights(D, num_classes, seed, "
-                                        "base.dtype): pass the seed"}),
+                                        "base.dtype): pass the caller's seed, not a fixed one"}),
     Item("tl.head_on_base_loss", points=6, function="transfer.HeadOnBase", kind="head_loss", recipe="stages",
          returns=(), rtol=1e-5, notebook=NB, uses=STAGES_BACK + ("tl.head_on_base_init",),
          public=(Case("frozen base: the head's gradients only, then 2 SGD steps", seed=831, N=4, layer="fc1",

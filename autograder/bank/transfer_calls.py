@@ -82,6 +82,7 @@ def call(kind, fn, params, inputs, as_array, error):
     elif kind == "head_init":
         head = fn(base, params["layer"], params["num_classes"], freeze=_freeze(params), seed=params.get("model_seed", 0))
         outputs.update({f"params.{k}": as_array(k, v) for k, v in sorted(head.params.items())})
+        outputs["num_params"] = np.array(len(head.params))
         frozen = getattr(head, "frozen", None)
         if not isinstance(frozen, (set, frozenset, list, tuple)):
             raise error(f"HeadOnBase has frozen = {frozen!r}; expected a set of parameter names")

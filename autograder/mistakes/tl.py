@@ -8,7 +8,6 @@ NEW_LAST = ('    D = model.params[f"W{L}"].shape[0]\n'
             '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, seed, model.dtype)\n')
 COPY = "                self.params[p] = base.params[p].copy()\n"
 FREEZE = "                if names[i - 1] in frozen_stages:\n                    self.frozen.add(p)\n"
-KEPT = "        for i in range(1, k + 1):\n            for p in"
 HEAD = "seed, base.dtype)\n"
 GRAD_KEEP = "                if p not in self.frozen:\n                    grads[p] = g\n"
 BACK_STEP = ("            dh, dW, db = stage_backward(self.layers[i - 1][1], dh, caches[i - 1])\n"
@@ -37,11 +36,12 @@ MISTAKES = (
       '    model.params["W1"], model.params["b1"] = head_weights(D, num_classes, seed, model.dtype)\n'),
     M("tl.reinit_last_layer", "seed_ignored", T, NEW_LAST,
       '    D = model.params[f"W{L}"].shape[0]\n'
-      '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, None, model.dtype)\n'),
+      '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, 0, model.dtype)\n'),
     M("tl.head_on_base_init", "base_params_shared", T, COPY, "                self.params[p] = base.params[p]\n"),
     M("tl.head_on_base_init", "everything_frozen", T, FREEZE, "                self.frozen.add(p)\n"),
-    M("tl.head_on_base_init", "top_stage_dropped", T, KEPT, "        for i in range(1, k):\n            for p in"),
-    M("tl.head_on_base_init", "head_seed_ignored", T, HEAD, "None, base.dtype)\n"),
+    M("tl.head_on_base_init", "head_frozen_too", T, HEAD,
+      "seed, base.dtype)\n        if freeze is True:\n            self.frozen |= {f\"W{k + 1}\", f\"b{k + 1}\"}\n"),
+    M("tl.head_on_base_init", "head_seed_ignored", T, HEAD, "0, base.dtype)\n"),
     M("tl.head_on_base_loss", "frozen_gradients_returned", T, BACK_LOOP + BACK_STEP + GRAD_KEEP,
       "        for i in range(len(self.layers), 0, -1):\n" + BACK_STEP + "                grads[p] = g\n"),
     M("tl.head_on_base_loss", "backprop_stops_at_first_frozen", T, BACK_LOOP,

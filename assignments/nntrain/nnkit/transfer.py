@@ -4,11 +4,11 @@ base, per-parameter learning rates, and a fresh output layer for a new set of cl
 A pretrained model here is a ConvNet (nnkit.convnet): `layers` is a tuple of (name, kind) stages, stage i
 (1-based) owns params W{i} and b{i}, and nnkit.layer_utils.stage_forward / stage_backward run a stage.
 `feature_dims[name]` is the size of a stage's output per example.
+
+The layers are imported where a forward pass runs, so reinit_last_layer, HeadOnBase's constructor and
+scaled_step work (and are graded) even while layers.py is broken.
 """
 import numpy as np
-
-from .layer_utils import stage_backward, stage_forward
-from .layers import softmax_loss
 
 
 def _stage_index(model, layer, name):
@@ -38,6 +38,7 @@ def extract_features(model, X, layer, batch_size=256):
     k = _stage_index(model, layer, "extract_features")
     if batch_size < 1:
         raise ValueError(f"extract_features: batch_size must be >= 1, got {batch_size}")
+    from .layer_utils import stage_forward
     chunks = []  # one (batch, D) array per minibatch
     ### BEGIN SOLUTION
     for start in range(0, len(X), batch_size):
@@ -140,6 +141,8 @@ class HeadOnBase:
             Else: (loss, grads): the mean softmax loss, and grads {name: gradient} for every parameter NOT in
             self.frozen (and none for a frozen one). self.params is left unchanged.
         """
+        from .layer_utils import stage_backward, stage_forward
+        from .layers import softmax_loss
         h = X.astype(self.dtype)
         caches = []
         ### BEGIN SOLUTION

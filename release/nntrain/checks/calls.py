@@ -7,6 +7,7 @@ import importlib
 
 import numpy as np
 
+from . import transfer_calls
 from .numeric import eval_numerical_gradient, eval_numerical_gradient_array, replayed_loss
 
 CTOR_KEYS = ("hidden_dims", "input_dim", "num_classes", "reg", "weight_scale", "dropout_keep_ratio",
@@ -75,10 +76,12 @@ def call(spec, params, inputs, package="nnkit"):
         outputs = _model_init(fn, params)
     elif kind == "model_loss":
         outputs = _model_loss(fn, params, inputs)
+    elif kind in transfer_calls.KINDS:
+        outputs = transfer_calls.call(kind, fn, params, inputs, _as_array, StudentError)
     else:
         raise ValueError(f"unknown kind {kind!r}")
     after = dict(inputs)
-    after.update(outputs.pop("#params", {}))  # a model's parameters after loss(): they must be unchanged
+    after.update(outputs.pop("#params", {}))  # a model's parameters after the call: they must be unchanged
     for k in inputs:  # later cases and the numeric check need the original values
         inputs[k] = kept[k]
     return outputs, after

@@ -125,14 +125,20 @@ def _under_nbgrader(verdict):
     return verdict
 
 
+VALIDATION_FILES = {"fashion_mnist": "fashion_mnist_subset.npz", "digits": "digits8x8.npz"}  # X_val, y_val
+
+
 def check_artifact(item, folder="."):
-    """Verdict on the saved model in folder/artifacts, measured on the validation split students have."""
+    """Verdict on the saved model in folder/artifacts, measured on the validation split students have (of the
+    item's dataset: its one targets entry, Fashion-MNIST by default)."""
     import numpy as np
     from . import artifact
     from pathlib import Path
-    data = Path(folder) / "datasets" / "fashion_mnist_subset.npz"
+    datasets = list(item.targets or ())
+    name = VALIDATION_FILES[datasets[0] if len(datasets) == 1 else "fashion_mnist"]
+    data = Path(folder) / "datasets" / name
     if not data.exists():  # in the source tree the data sits at the repository root
-        data = Path(__file__).resolve().parent.parent.parent / "datasets" / "fashion_mnist_subset.npz"
+        data = Path(__file__).resolve().parent.parent.parent / "datasets" / name
     with np.load(data, allow_pickle=False) as f:
         images, labels = f["X_val"], f["y_val"]
     return artifact.verdict(item, Path(folder) / item.artifact, images, labels, "validation")

@@ -3,6 +3,8 @@ from .compare import CaseResult, compare_case
 from .explain import explain
 
 PARAM_CHANGED = "loss() changed self.params{keys}; it must leave the parameters unchanged (build new arrays)"
+BASE_CHANGED = ("changed the pretrained model's parameters{keys}; it must leave the base model as it was (copy "
+                "what you keep)")
 IN_PLACE = "modified its input {key} in place (work on a copy or build a new array)"
 UNREADABLE = "its input {key} could not be read back after the call"
 
@@ -33,11 +35,15 @@ def judge_case(item, case, fixture, got=None, error=None, changed=None, hidden=F
         result.problems.extend(judge_init(params or {}, got))
         result.passed = not result.problems
     params_changed = [k[len("param."):] for k in (changed or {}) if k.startswith("param.")]
+    base_changed = [k[len("base."):] for k in (changed or {}) if k.startswith("base.")]
     for k, how in (changed or {}).items():
-        if not k.startswith("param."):
+        if not k.startswith(("param.", "base.")):
             result.notes.append(IN_PLACE.format(key=k) if how == "changed" else UNREADABLE.format(key=k))
     if params_changed:
         result.problems.append(PARAM_CHANGED.format(keys=", ".join(f"[{k!r}]" for k in params_changed)))
+        result.passed = False
+    if base_changed:
+        result.problems.append(BASE_CHANGED.format(keys=", ".join(f"[{k!r}]" for k in base_changed)))
         result.passed = False
     if not result.passed:
         explain(result, item, got, fixture.get("mistakes", {}), inputs, fixture["expected"], fixture.get("aux"))

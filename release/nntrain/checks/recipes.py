@@ -218,3 +218,36 @@ def convnet(rng, input_dim, num_filters, filter_size, hidden_dim, num_classes, N
 def nothing(rng, **params):
     """No arrays: the call is built from the case params alone (a constructor)."""
     return {}
+
+
+@recipe
+def stages(rng, input_dim, layers, widths, N=3, filter_size=3, head=None, labels=False, **call):
+    """(call: the params transfer_calls.py reads: layer, num_classes, freeze, ...) A pretrained model's parameters base.W1.. base.bL for stages `layers` ([name, kind], kind "conv",
+    "hidden" or "output") of `widths` (filters F or units M), images X (N, C, H, W); with labels, y (N,) over
+    the last width (or head[1]) classes; head = [layer, num_classes] adds a head's head.W (D, num_classes)
+    and head.b for the features of that stage."""
+    from .transfer_calls import stage_shapes
+    shapes, dims = stage_shapes(input_dim, layers, widths, filter_size)
+    inputs = {"X": rng.standard_normal((N, *input_dim))}
+    for i, shape in shapes.items():
+        fan_in = int(np.prod(shape[1:])) if len(shape) == 4 else shape[0]
+        inputs[f"base.W{i}"] = rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
+        inputs[f"base.b{i}"] = 0.1 * rng.standard_normal(shape[0] if len(shape) == 4 else shape[1])
+    classes = widths[-1]
+    if head:
+        D, classes = dims[[name for name, _ in layers].index(head[0]) + 1], head[1]
+        inputs["head.W"] = rng.standard_normal((D, classes)) / np.sqrt(D)
+        inputs["head.b"] = 0.1 * rng.standard_normal(classes)
+    if labels:
+        inputs["y"] = rng.integers(0, classes, size=N)
+    return inputs
+
+
+@recipe
+def param_steps(rng, shapes, steps, **call):
+    """(call: rule, learning_rate, multipliers, frozen_grads, for transfer_calls.py) Parameters param.<name> (shapes: {name: shape}) and their gradients grad.<name> (steps, *shape)."""
+    inputs = {}
+    for name, shape in shapes.items():
+        inputs[f"param.{name}"] = rng.standard_normal(tuple(shape))
+        inputs[f"grad.{name}"] = rng.standard_normal((steps, *shape))
+    return inputs

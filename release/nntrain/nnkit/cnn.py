@@ -1,10 +1,11 @@
 """ThreeLayerConvNet: conv - relu - 2x2 max pool - affine - relu - affine - softmax."""
 import numpy as np
 
-from .layer_utils import affine_relu_backward, affine_relu_forward, conv_relu_pool_backward, conv_relu_pool_forward
+from .layer_utils import (POOL_2X2, affine_relu_backward, affine_relu_forward, conv_relu_pool_backward,
+                          conv_relu_pool_forward)
 from .layers import affine_backward, affine_forward, softmax_loss
 
-POOL_PARAM = {"pool_height": 2, "pool_width": 2, "stride": 2}
+POOL_PARAM = POOL_2X2  # 2x2 max pool, stride 2
 
 
 class ThreeLayerConvNet:

@@ -1,4 +1,5 @@
-"""Sandwich layers: common sequences of layers as one forward/backward pair (given, not graded)."""
+"""Sandwich layers: common sequences of layers as one forward/backward pair, and the stages of a ConvNet
+(given, not graded)."""
 from .layers import affine_backward, affine_forward, relu_backward, relu_forward
 
 
@@ -67,3 +68,40 @@ def conv_relu_pool_backward(dout, cache):
     ds = max_pool_backward_fast(dout, pool_cache)
     da = relu_backward(ds, relu_cache)
     return conv_backward_fast(da, conv_cache)
+
+
+STAGE_KINDS = ("conv", "hidden", "output")  # conv - ReLU - 2x2 pool | affine - ReLU | affine
+POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
+
+
+def stage_forward(kind, x, w, b):
+    """One stage of a ConvNet (nnkit.convnet): the sandwich named by kind.
+
+    Args:
+        kind: "conv": convolution (stride 1, size-preserving padding (k - 1) / 2 for w (F, C, k, k), k odd) -
+            ReLU - 2x2 max pool (stride 2), x (N, C, H, W) -> (N, F, H/2, W/2);
+            "hidden": affine - ReLU, x (N, d1, ..., dk) -> (N, M) for w (D, M);
+            "output": affine, x -> (N, M) scores.
+        x, w, b: the stage's input, weights and biases.
+
+    Returns:
+        out, cache (for stage_backward).
+    """
+    if kind == "conv":
+        return conv_relu_pool_forward(x, w, b, {"stride": 1, "pad": (w.shape[2] - 1) // 2}, POOL_2X2)
+    if kind == "hidden":
+        return affine_relu_forward(x, w, b)
+    if kind == "output":
+        return affine_forward(x, w, b)
+    raise ValueError(f"stage_forward: unknown kind {kind!r}; expected one of {STAGE_KINDS}")
+
+
+def stage_backward(kind, dout, cache):
+    """Gradients of stage_forward(kind, ...): (dx shaped like x, dw, db)."""
+    if kind == "conv":
+        return conv_relu_pool_backward(dout, cache)
+    if kind == "hidden":
+        return affine_relu_backward(dout, cache)
+    if kind == "output":
+        return affine_backward(dout, cache)
+    raise ValueError(f"stage_backward: unknown kind {kind!r}; expected one of {STAGE_KINDS}")

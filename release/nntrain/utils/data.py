@@ -6,6 +6,12 @@ import numpy as np
 
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+DIGIT_CLASSES = tuple(str(d) for d in range(10))
+NPZ_DATASETS = {  # name: (file in datasets/, class names, script that rebuilds it)
+    "fashion_mnist": ("fashion_mnist_subset.npz", FASHION_CLASSES, "make_fashion_subset.py"),
+    "mnist5k": ("mnist5k.npz", DIGIT_CLASSES, "make_digit_sets.py"),
+    "digits": ("digits8x8.npz", DIGIT_CLASSES, "make_digit_sets.py"),
+}
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 SPLITS = ("train", "val", "test")
 
@@ -21,7 +27,10 @@ def load_dataset(name="fashion_mnist", subtract_mean=True, unit_std=True, num_tr
     """Load a dataset as float images in [0, 1], optionally centred and scaled by training-set statistics.
 
     Args:
-        name: "fashion_mnist" (the embedded default: 10000 train, 1000 val, 1000 test, 1 x 28 x 28) or
+        name: "fashion_mnist" (the embedded default: 10000 train, 1000 val, 1000 test, 1 x 28 x 28),
+            "mnist5k" (embedded: 5000 MNIST digits, 4000 train, 500 val, 500 test, 1 x 28 x 28),
+            "digits" (embedded: the UCI 8x8 digits blown up to 1 x 28 x 28, 1000 train, 150 val, 247 test; the
+            original 8x8 images are the X8_* arrays of datasets/digits8x8.npz) or
             "cifar10" (after `python datasets/fetch_cifar10.py`: 49000 train, 1000 val, 10000 test, 3 x 32 x 32).
         subtract_mean: subtract the mean training image from every split.
         unit_std: then divide every split by the standard deviation of all training pixels (one scalar), so
@@ -36,13 +45,15 @@ def load_dataset(name="fashion_mnist", subtract_mean=True, unit_std=True, num_tr
         1.0 unless unit_std). A model sees (X_uint8 / 255 - mean_image) / std.
     """
     root = Path(root) if root is not None else datasets_dir()
-    if name == "fashion_mnist":
-        raw, classes = _load_fashion(root), FASHION_CLASSES
+    if name in NPZ_DATASETS:
+        filename, classes, script = NPZ_DATASETS[name]
+        raw = _load_npz(root, filename, script)
     elif name == "cifar10":
         from .cifar10 import load_cifar10_splits
         raw, classes = load_cifar10_splits(root / "cifar-10-batches-py"), CIFAR10_CLASSES
     else:
-        raise ValueError(f"load_dataset: unknown name {name!r}; expected 'fashion_mnist' or 'cifar10'")
+        raise ValueError(f"load_dataset: unknown name {name!r}; expected one of "
+                         f"{', '.join(repr(n) for n in (*NPZ_DATASETS, 'cifar10'))}")
     limits = {"train": num_train, "val": num_val, "test": num_test}
     data = {}
     for split in SPLITS:
@@ -94,11 +105,13 @@ def images_to_float(X, dtype=np.float32):
     return X.astype(dtype) / 255.0
 
 
-def _load_fashion(root):
-    path = root / "fashion_mnist_subset.npz"
+def _load_npz(root, filename, script):
+    """The arrays of an embedded dataset file (X_train, y_train, ..., see datasets/README.md) as a dict."""
+    path = root / filename
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: it ships with the kit (datasets/fashion_mnist_subset.npz); "
-                                f"restore it from the repository or set NNKIT_DATA to the folder holding it")
+        raise FileNotFoundError(f"{path} is missing: it ships with the kit (datasets/{filename}); restore it from "
+                                f"the repository (or rebuild it: datasets/{script}) or set NNKIT_DATA to the folder "
+                                f"holding it")
     with np.load(path, allow_pickle=False) as f:
         return {k: f[k] for k in f.files}
 

@@ -46,12 +46,15 @@ class Solver:
             accuracy is recorded in polyak_val_acc_history at every epoch end.
         snapshot_epochs: epochs (1-based) at whose end a copy of the parameters (and model state) is appended
             to `snapshots`, e.g. the ends of the cycles of a cosine_restarts schedule.
+        lr_multipliers: None or {parameter name: multiplier >= 0} (names absent: 1): parameter p learns at
+            learning_rate * multiplier, through nnkit.transfer.scaled_step. A model's `frozen` parameter
+            names (HeadOnBase) get multiplier 0: no update at all, and they need no gradient.
     """
 
     def __init__(self, model, data, update_rule="sgd", optim_config=None, lr_schedule=None, batch_size=100,
                  num_epochs=10, num_train_samples=1000, num_val_samples=None, checkpoint_name=None,
                  print_every=100, verbose=False, progress=True, seed=0, augment=None, polyak_decay=None,
-                 snapshot_epochs=()):
+                 snapshot_epochs=(), lr_multipliers=None):
         missing = [k for k in REQUIRED_DATA if k not in data]
         if missing:
             raise ValueError(f"Solver: data is missing {missing}; expected keys {list(REQUIRED_DATA)}")
@@ -79,6 +82,15 @@ class Solver:
             from nnkit.optim import polyak_update  # the student's, found next to the notebook
             self.polyak_update = polyak_update
         self.snapshot_epochs = set(snapshot_epochs)
+        frozen = getattr(model, "frozen", None) or ()
+        self.lr_multipliers = None
+        if lr_multipliers is not None or frozen:
+            if self.optim_config.get("learning_rate") is None:
+                raise ValueError("Solver: lr_multipliers (or a model with frozen parameters) need optim_config's "
+                                 "learning_rate, the rate the multipliers scale")
+            from nnkit.transfer import scaled_step  # the student's, found next to the notebook
+            self.scaled_step = scaled_step
+            self.lr_multipliers = {**(lr_multipliers or {}), **{p: 0.0 for p in frozen}}
         self._reset()
 
     def _reset(self):
@@ -103,11 +115,17 @@ class Solver:
         loss, grads = self.model.loss(X_batch, self.y_train[idx])
         self.loss_history.append(float(loss))
         multiplier = self.schedule(t, T)
-        for p, w in self.model.params.items():
-            config = self.optim_configs[p]
-            if self.base_lr is not None:
-                config["learning_rate"] = self.base_lr * multiplier
-            self.model.params[p], self.optim_configs[p] = self.update_rule(w, grads[p], config)
+        before = dict(self.model.params)
+        if self.lr_multipliers is not None:
+            self.scaled_step(self.model.params, grads, self.optim_configs, self.update_rule,
+                             self.base_lr * multiplier, self.lr_multipliers)
+        else:
+            for p, w in before.items():
+                config = self.optim_configs[p]
+                if self.base_lr is not None:
+                    config["learning_rate"] = self.base_lr * multiplier
+                self.model.params[p], self.optim_configs[p] = self.update_rule(w, grads[p], config)
+        for p, w in before.items():
             scale = np.linalg.norm(w)
             self.update_ratios[p].append(float(np.linalg.norm(self.model.params[p] - w) / scale) if scale else 0.0)
         self.lr_history.append(None if self.base_lr is None else self.base_lr * multiplier)

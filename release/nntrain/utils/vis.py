@@ -272,3 +272,43 @@ def show_filters(W, title="", ncols=8):
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_projections(panels, title=""):
+    """Side-by-side scatter plots of 2-D points coloured by class, over grey background points:
+    {panel title: (points (N, 2), labels (N,), background (M, 2) or None)}."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.4), squeeze=False)
+    for ax, (name, (points, y, background)) in zip(axes[0], panels.items()):
+        if background is not None:
+            ax.scatter(background[:, 0], background[:, 1], c="lightgray", s=5, label="source test images")
+            ax.legend(fontsize=8, loc="upper right", markerscale=2)
+        sc = ax.scatter(points[:, 0], points[:, 1], c=y, cmap="tab10", s=6, vmin=-0.5, vmax=9.5)
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("principal direction 1")
+        ax.set_ylabel("principal direction 2")
+    fig.colorbar(sc, ax=axes[0].tolist(), ticks=range(10), label="class")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_budget_curves(curves, title=""):
+    """Test accuracy against labels per class (log scale) for every strategy of a label-budget sweep
+    (transfer_lessons.budget_curves): the mean over seeds, and a band of +-1 standard deviation."""
+    fig, ax = plt.subplots(figsize=(8.5, 5))
+    budgets = np.array(curves["budgets"])
+    for name, acc in curves["accuracy"].items():
+        acc = 100 * np.array(acc)
+        mean, std = acc.mean(axis=1), acc.std(axis=1)
+        style = {"color": "black", "linewidth": 2.5} if name == "scratch" else {}
+        line, = ax.plot(budgets, mean, marker="o", label=name, **style)
+        ax.fill_between(budgets, mean - std, mean + std, color=line.get_color(), alpha=0.15)
+    ax.set_xscale("log")
+    ax.set_xticks(budgets, [str(b) for b in budgets])
+    ax.set_xlabel("labelled target examples per class")
+    ax.set_ylabel("target test accuracy (%)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="lower right")
+    fig.tight_layout()
+    return fig

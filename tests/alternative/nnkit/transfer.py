@@ -2,15 +2,12 @@ import numpy as np
 
 from . import conv_layers, layers
 
-_POOL = {"pool_height": 2, "pool_width": 2, "stride": 2}
-
-
 def _forward(kind, h, W, b):
     """One stage with this package's own (naive) layers; returns (out, backward function)."""
     if kind == "conv":
         a, c1 = conv_layers.conv_forward_naive(h, W, b, {"stride": 1, "pad": W.shape[2] // 2})
         r, c2 = layers.relu_forward(a)
-        out, c3 = conv_layers.max_pool_forward_naive(r, _POOL)
+        out, c3 = conv_layers.max_pool_forward_naive(r, {"pool_height": 2, "pool_width": 2, "stride": 2})
         return out, lambda d: conv_layers.conv_backward_naive(
             layers.relu_backward(conv_layers.max_pool_backward_naive(d, c3), c2), c1)
     a, c1 = layers.affine_forward(h, W, b)

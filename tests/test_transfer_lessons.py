@@ -1,0 +1,73 @@
+"""The TransferLearning notebook's claims, asserted on the shipped full sweep (datasets/transfer_sweep.json) and
+on numbers utils/transfer_lessons.py computes (the reference nnkit stands in for a student's correct one); a
+slice of the sweep is rerun with its script and must give the shipped numbers."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from utils import transfer_lessons as L
+from utils.data import datasets_dir
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    return L.load_sweep()
+
+
+def test_the_sweep_covers_every_strategy_budget_and_seed_of_both_pairs(sweep):
+    assert set(sweep["pairs"]) == set(L.PAIRS)
+    for curves in sweep["pairs"].values():
+        assert curves["budgets"] == list(L.BUDGETS) and curves["seeds"] == list(L.SEEDS)
+        assert set(curves["accuracy"]) == set(L.STRATEGIES)
+        assert all(np.array(a).shape == (len(L.BUDGETS), len(L.SEEDS)) for a in curves["accuracy"].values())
+
+
+def test_on_the_similar_pair_transfer_beats_scratch_by_10_points_at_1_2_labels_and_the_curves_meet_by_100(sweep):
+    similar = sweep["pairs"]["similar"]
+    best, gain = L.transfer_gain(similar)
+    assert gain >= 10, (best, gain)
+    assert abs(L.gap_at(similar, 100)) <= 2
+
+
+def test_a_slice_of_the_sweep_reruns_to_the_shipped_numbers(sweep):
+    strategies = ["scratch", "linear head on fc1", "LP-FT"]
+    done = subprocess.run([sys.executable, str(datasets_dir() / "transfer_sweep.py"), "--pairs", "similar",
+                           "--budgets", "1", "--seeds", "0", "--strategies", *strategies, "--out", "-"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rerun = json.loads(done.stdout)["pairs"]["similar"]["accuracy"]
+    shipped = sweep["pairs"]["similar"]["accuracy"]
+    for s in strategies:
+        assert rerun[s][0][0] == pytest.approx(shipped[s][0][0], abs=0.005), s  # one test image is 0.004
+
+
+def test_budget_draws_are_balanced_nested_and_refuse_too_large_budgets():
+    y = np.repeat(np.arange(3), 5)
+    two, four = L.budget_indices(y, 2, seed=1), L.budget_indices(y, 4, seed=1)
+    assert np.bincount(y[two]).tolist() == [2, 2, 2]
+    assert set(two) <= set(four)
+    with pytest.raises(ValueError, match="fewer than 6"):
+        L.budget_indices(y, 6, seed=0)
+
+
+def test_the_strategy_table_and_the_choice_check(sweep):
+    table = L.strategy_table(sweep)
+    assert set(table) == {(p, s) for p in L.PAIRS for s in L.SIZES}
+    cell = table[("similar", "little")]
+    assert cell["best"] != "scratch" and cell["accuracy"] >= cell["scratch"] + 10
+    report = L.check_choices({("similar", "little"): cell["best"], ("similar", "lots"): "scratch"}, table)
+    assert report[("similar", "little")][2] is True
+    with pytest.raises(ValueError, match="not a strategy"):
+        L.check_choices({("similar", "little"): "imagenet"}, table)
+
+
+def test_mnist_features_keep_the_digits_apart_and_fashion_features_lose_what_pixels_had():
+    study = L.feature_study()
+    similar, different = study["similar"], study["different"]
+    assert similar["nearest_mean"] >= similar["pixels"]                 # 0.879 vs 0.859
+    assert different["nearest_mean"] < different["pixels"] - 0.05       # 0.596 vs 0.722
+    assert similar["nearest_mean"] > different["nearest_mean"] + 0.2
+    assert similar["projection"].shape == (1000, 2)
