@@ -261,8 +261,8 @@ UNRECORDED = (
     # HeadOnBase.__init__
     M("tl.head_on_base_init", "frozen_inverted", T, "                if names[i - 1] in frozen_stages:\n",
       "                if names[i - 1] not in frozen_stages:\n"),
-    M("tl.head_on_base_init", "head_sized_for_the_input", T, "head_weights(base.feature_dims[layer], num_classes,",
-      "head_weights(base.feature_dims[names[0]], num_classes,"),
+    M("tl.head_on_base_init", "head_sized_for_the_input", T, "        width = base.feature_dims[layer]\n",
+      "        width = base.feature_dims[names[0]]\n"),
     # HeadOnBase.loss
     M("tl.head_on_base_loss", "gradients_averaged_twice", T, "                    grads[p] = g\n",
       "                    grads[p] = g / len(X)\n"),

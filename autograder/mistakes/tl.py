@@ -8,7 +8,7 @@ NEW_LAST = ('    D = model.params[f"W{L}"].shape[0]\n'
             '    model.params[f"W{L}"], model.params[f"b{L}"] = head_weights(D, num_classes, seed, model.dtype)\n')
 COPY = "                self.params[p] = base.params[p].copy()\n"
 FREEZE = "                if names[i - 1] in frozen_stages:\n                    self.frozen.add(p)\n"
-HEAD = "seed, base.dtype)\n"
+HEAD = "head_weights(width, num_classes, seed, base.dtype)\n"
 GRAD_KEEP = "                if p not in self.frozen:\n                    grads[p] = g\n"
 BACK_STEP = ("            dh, dW, db = stage_backward(self.layers[i - 1][1], dh, caches[i - 1])\n"
              "            for p, g in ((f\"W{i}\", dW), (f\"b{i}\", db)):\n")
@@ -40,8 +40,8 @@ MISTAKES = (
     M("tl.head_on_base_init", "base_params_shared", T, COPY, "                self.params[p] = base.params[p]\n"),
     M("tl.head_on_base_init", "everything_frozen", T, FREEZE, "                self.frozen.add(p)\n"),
     M("tl.head_on_base_init", "head_frozen_too", T, HEAD,
-      "seed, base.dtype)\n        if freeze is True:\n            self.frozen |= {f\"W{k + 1}\", f\"b{k + 1}\"}\n"),
-    M("tl.head_on_base_init", "head_seed_ignored", T, HEAD, "0, base.dtype)\n"),
+      "head_weights(width, num_classes, seed, base.dtype)\n        if freeze is True:\n            self.frozen |= {f\"W{k + 1}\", f\"b{k + 1}\"}\n"),
+    M("tl.head_on_base_init", "head_seed_ignored", T, HEAD, "head_weights(width, num_classes, 0, base.dtype)\n"),
     M("tl.head_on_base_loss", "frozen_gradients_returned", T, BACK_LOOP + BACK_STEP + GRAD_KEEP,
       "        for i in range(len(self.layers), 0, -1):\n" + BACK_STEP + "                grads[p] = g\n"),
     M("tl.head_on_base_loss", "backprop_stops_at_first_frozen", T, BACK_LOOP,

@@ -229,10 +229,10 @@ def stages(rng, input_dim, layers, widths, N=3, filter_size=3, head=None, labels
     from .transfer_calls import stage_shapes
     shapes, dims = stage_shapes(input_dim, layers, widths, filter_size)
     inputs = {"X": rng.standard_normal((N, *input_dim))}
-    for i, shape in shapes.items():
+    for stage, shape in shapes.items():
         fan_in = int(np.prod(shape[1:])) if len(shape) == 4 else shape[0]
-        inputs[f"base.W{i}"] = rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
-        inputs[f"base.b{i}"] = 0.1 * rng.standard_normal(shape[0] if len(shape) == 4 else shape[1])
+        inputs[f"base.W{stage}"] = rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
+        inputs[f"base.b{stage}"] = 0.1 * rng.standard_normal(shape[0] if len(shape) == 4 else shape[1])
     classes = widths[-1]
     if head:
         D, classes = dims[[name for name, _ in layers].index(head[0]) + 1], head[1]

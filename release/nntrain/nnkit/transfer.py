@@ -143,9 +143,9 @@ def scaled_step(params, grads, configs, update_rule, learning_rate, multipliers)
         m = multipliers.get(name, 1.0)
         m == 0 (frozen): params[name] and configs[name] stay exactly as they are (the rule is not called, so
             its state (momentum, Adam's t) does not move either); grads need not hold name.
-        m > 0: configs[name]["learning_rate"] = learning_rate * m  (set afresh at every step, never multiplied
-            into the previous value), then params[name], configs[name] = update_rule(params[name], grads[name],
-            configs[name]).
+        m > 0: the config's "learning_rate" entry becomes learning_rate times m (set afresh at every step, never
+            multiplied into the previous value), then the rule updates the parameter and its config:
+            update_rule(params[name], grads[name], configs[name]) -> (new parameter, new config).
     Scaling the gradient instead of the learning rate is not the same: Adam's step does not depend on the
     gradient's scale.
 
