@@ -2,6 +2,7 @@
 on numbers utils/transfer_lessons.py computes (the reference nnkit stands in for a student's correct one); a
 slice of the sweep is rerun with its script and must give the shipped numbers."""
 import json
+import os
 import subprocess
 import sys
 
@@ -33,10 +34,11 @@ def test_on_the_similar_pair_transfer_beats_scratch_by_10_points_at_1_2_labels_a
 
 
 def test_a_slice_of_the_sweep_reruns_to_the_shipped_numbers(sweep):
-    strategies = ["scratch", "linear head on fc1", "LP-FT"]
+    strategies = ["scratch", "linear head on fc1", "LP-FT", L.KEEPS_HEAD]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": sweep["blas_threads"]}
     done = subprocess.run([sys.executable, str(datasets_dir() / "transfer_sweep.py"), "--pairs", "similar",
                            "--budgets", "1", "--seeds", "0", "--strategies", *strategies, "--out", "-"],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr
     rerun = json.loads(done.stdout)["pairs"]["similar"]["accuracy"]
     shipped = sweep["pairs"]["similar"]["accuracy"]
@@ -71,3 +73,22 @@ def test_mnist_features_keep_the_digits_apart_and_fashion_features_lose_what_pix
     assert different["nearest_mean"] < different["pixels"] - 0.05       # 0.596 vs 0.722
     assert similar["nearest_mean"] > different["nearest_mean"] + 0.2
     assert similar["projection"].shape == (1000, 2)
+
+
+def test_each_strategy_starts_where_it_says(monkeypatch):
+    """Two steps are enough to see what each strategy trains from: a kept head is the base's, a new head is not,
+    and a linear probe leaves every copied stage exactly as pretrained."""
+    from utils.zoo import load_pretrained
+    monkeypatch.setitem(L.FIT, "steps", 2)
+    base = load_pretrained("mnist5k-cnn")
+    data = L.target_data("digits")
+    X, y = data["X_train"][:20], data["y_train"][:20]
+    kept = L.run_strategy(L.KEEPS_HEAD, base, X, y)
+    new = L.run_strategy("fine-tune all at 1x", base, X, y)
+    probe = L.run_strategy("linear head on conv2", base, X, y)
+    assert np.abs(kept.params["W4"] - base.params["W4"]).max() < 0.05
+    assert np.abs(new.params["W4"] - base.params["W4"]).max() > 0.2
+    assert all(np.array_equal(probe.params[k], base.params[k]) for k in ("W1", "b1", "W2", "b2"))
+    assert probe.params["W3"].shape == (1568, 10)
+    with pytest.raises(ValueError, match="needs the source's 10 classes"):
+        L.run_strategy(L.KEEPS_HEAD, base, X, y, num_classes=5)
