@@ -230,7 +230,7 @@ def feature_study(layer="fc1", n=1000):
 
 # --- The student's transferred model -------------------------------------------------------------------------------
 
-FINAL = {"strategy": "LP-FT", "budget": 100, "seed": 0}  # the reference: LP-FT on all 100 labels per class
+FINAL = {"strategy": KEEPS_HEAD, "budget": 100, "seed": 0}  # the reference: the best strategy at 100 per class
 
 
 def train_transfer_model(strategy=FINAL["strategy"], seed=FINAL["seed"]):
