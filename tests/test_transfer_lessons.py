@@ -22,7 +22,9 @@ def test_the_sweep_covers_every_strategy_budget_and_seed_of_both_pairs(sweep):
     assert set(sweep["pairs"]) == set(L.PAIRS)
     for curves in sweep["pairs"].values():
         assert curves["budgets"] == list(L.BUDGETS) and curves["seeds"] == list(L.SEEDS)
-        assert set(curves["accuracy"]) == set(L.STRATEGIES)
+    assert set(sweep["pairs"]["similar"]["accuracy"]) == set(L.STRATEGIES)
+    assert set(sweep["pairs"]["different"]["accuracy"]) == set(L.STRATEGIES) - {L.KEEPS_HEAD}  # other classes
+    for curves in sweep["pairs"].values():
         assert all(np.array(a).shape == (len(L.BUDGETS), len(L.SEEDS)) for a in curves["accuracy"].values())
 
 
@@ -92,3 +94,22 @@ def test_each_strategy_starts_where_it_says(monkeypatch):
     assert probe.params["W3"].shape == (1568, 10)
     with pytest.raises(ValueError, match="needs the source's 10 classes"):
         L.run_strategy(L.KEEPS_HEAD, base, X, y, num_classes=5)
+
+
+def test_the_notebooks_strategy_claims(sweep):
+    """Section 5 and the model answers: the kept head is best by 5 points or more at 1-2 labels of the similar pair; a linear head
+    on fc1 beats scratch at 1 label while the head on conv2 does not, and conv2 wins from 50 labels on; on the
+    different pair fc1's head is below scratch at every budget and conv2's above it at 1-2 labels; fine-tuning at
+    1/10 trails fine-tuning at the full rate at every budget of the different pair."""
+    sim = {s: np.array(r["mean"]) for s, r in L.summary(sweep["pairs"]["similar"]).items()}
+    dif = {s: np.array(r["mean"]) for s, r in L.summary(sweep["pairs"]["different"]).items()}
+    others = [s for s in sim if s != L.KEEPS_HEAD]
+    assert all(np.all(sim[L.KEEPS_HEAD][:2] >= sim[s][:2] + 5) for s in others)
+    assert sim["linear head on fc1"][0] > sim["scratch"][0] > sim["linear head on conv2"][0]
+    assert np.all(sim["linear head on conv2"][-2:] > sim["linear head on fc1"][-2:])
+    assert np.all(dif["linear head on fc1"] < dif["scratch"])
+    assert np.all(dif["linear head on conv2"][:2] > dif["scratch"][:2] + 5)
+    assert np.all(dif["fine-tune all at 1/10"] < dif["fine-tune all at 1x"])
+    table = L.strategy_table(sweep)
+    assert table[("different", "little")]["best"] == "linear head on conv2"
+    assert table[("similar", "lots")]["accuracy"] - table[("similar", "lots")]["scratch"] < 1

@@ -245,3 +245,16 @@ def train_transfer_model(strategy=FINAL["strategy"], seed=FINAL["seed"]):
 def gap_at(curves, budget):
     """The best transfer strategy's mean accuracy minus scratch's at one budget, in points."""
     return transfer_gain(curves, (budget,))[1]
+
+
+def digit_examples(n=6):
+    """{label: image} for the first n digits of the similar pair's target: each 8x8 original (0..16) and the
+    28x28 image the models see, in that order."""
+    from .data import datasets_dir
+    with np.load(datasets_dir() / "digits8x8.npz") as f:
+        X8, X, y = f["X8_train"][:n], f["X_train"][:n], f["y_train"][:n]
+    maps = {}
+    for i in range(n):
+        maps[f"#{i}: {y[i]}, 8x8"] = X8[i]
+        maps[f"#{i}: {y[i]}, 28x28"] = X[i]
+    return maps
