@@ -53,12 +53,14 @@ def grader_version():
     return h.hexdigest()[:16]
 
 
-def _grade_one(submission, limits, notebooks_dest, mode, on_verdict=None):
-    """grade_submission, but never raising: anything unexpected is this submission's error."""
-    from .grade import grade_submission
+def _grade_one(submission, limits, notebooks_dest, mode, on_verdict=None, workers=None):
+    """grade_submission, but never raising: anything unexpected is this submission's error. workers: items at
+    once (default grade.ITEM_WORKERS)."""
+    from .grade import ITEM_WORKERS, grade_submission
     from .unpack import submission_name
     try:
-        result = grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode, on_verdict=on_verdict)
+        result = grade_submission(submission, limits, keep_notebooks=notebooks_dest, mode=mode, on_verdict=on_verdict,
+                                  workers=workers or ITEM_WORKERS)
         if notebooks_dest and Path(notebooks_dest).is_dir():  # the Formgrader and feedback show the verdicts
             from .nbgrader_hook import fill_notebook
             for nb in Path(notebooks_dest).glob("*.ipynb"):
@@ -87,7 +89,7 @@ def grade(args):
     from tqdm import tqdm
 
     from .cases import items
-    from .grade import grade_submission  # noqa: F401 - imported here so a broken grader fails before the batch
+    from .grade import ITEM_WORKERS, grade_submission  # noqa: F401 - imported here so a broken grader fails first
     from .report import read_results, results_path, summary_line, write_grades_csv, write_results
     from .run import Limits, SandboxUnavailable, default_mode, remove_stale
     from .unpack import submission_name
@@ -146,9 +148,10 @@ def grade(args):
         bar.write(line, file=sys.stdout)
 
     bar = tqdm(total=len(names), desc="grading", unit="sub", file=sys.stderr, disable=args.quiet)
+    item_workers = max(1, ITEM_WORKERS // args.jobs)  # submissions x items at once stay within the cores
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(_grade_one, sub, limits, str(out / "autograded" / name / paths.ASSIGNMENT), mode):
-                   (name, stamp) for sub, name, stamp in todo}
+        futures = {pool.submit(_grade_one, sub, limits, str(out / "autograded" / name / paths.ASSIGNMENT), mode,
+                               None, item_workers): (name, stamp) for sub, name, stamp in todo}
         if not args.no_gradebook:  # nbgrader's slow import overlaps with the first submissions' grading
             from .gradebook import record
             from .nbgrader_course import write_config, write_source

@@ -1,6 +1,9 @@
 """Grade one submission: unpack, run every item out of process, compare with fixtures, explain."""
+import os
 import shutil
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from . import paths
@@ -64,8 +67,12 @@ def _explain_missing_module(verdict, skipped):
             verdict.error += f"; {paths.PACKAGE}/{match.group(1)}.py was in the submission but skipped: {why[0]}"
 
 
+# items of one submission graded at once (each in its own sandboxed child): the cores, at most 4
+ITEM_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
 def grade_submission(submission, limits=Limits(), table=None, notebooks=None, keep_notebooks=None, mode=None,
-                     on_verdict=None):
+                     on_verdict=None, workers=ITEM_WORKERS):
     """Grade a zip or folder. Never raises for anything about the submission: a failure anywhere is the result.
 
     Args:
@@ -77,6 +84,9 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             report's similarity check) into, as nbgrader's autograded/<student>/<assignment>/ holds them; or None.
         mode: the sandbox mode (see run.resolve_mode); resolved before anything is unpacked.
         on_verdict: called with the result dict so far after each item (Gradescope writes results.json then).
+        workers: items graded at once, each in its own child; verdicts still come in item order, and once an
+            import of a module never ends, the items after it that need the module are not run (at most
+            `workers` - 1 more meet it while it hangs, with the same reason).
 
     Returns:
         dict: name, verdicts (list of Verdict), error (None, or why it could not be graded), seconds, skipped,
@@ -92,14 +102,12 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
         ws = unpack(submission, dest=grading_root())
         result.update(name=ws.name, skipped=ws.skipped)
         hanging = {}  # module -> the error of the item whose import of it never ended
-        for it in items(notebooks):
-            modules = {f.rsplit(".", 1)[0] for f in (it.function, it.forward) if f} if it.kind != "artifact" else set()
-            stuck = sorted(modules & set(hanging))
-            if stuck:
-                result["verdicts"].append(Verdict(it.id, it.name, it.points, error=hanging[stuck[0]]))
-                continue
+        in_flight = deque()  # (item, future) in item order; at most `workers` children run at once
+
+        def finish():
+            it, future = in_flight.popleft()
             try:
-                verdict = grade_item(ws.root, it, table, limits, mode)
+                verdict = future.result()
             except SandboxUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - costs this item, with the reason, not the submission
@@ -112,6 +120,21 @@ def grade_submission(submission, limits=Limits(), table=None, notebooks=None, ke
             result["verdicts"].append(verdict)
             if on_verdict:
                 on_verdict(result)
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for it in items(notebooks):
+                modules = {f.rsplit(".", 1)[0] for f in (it.function, it.forward) if f} if it.kind != "artifact" else set()
+                while len(in_flight) >= max(1, workers):
+                    finish()
+                stuck = sorted(modules & set(hanging))
+                if stuck:
+                    done = Future()
+                    done.set_result(Verdict(it.id, it.name, it.points, error=hanging[stuck[0]]))
+                    in_flight.append((it, done))
+                    continue
+                in_flight.append((it, pool.submit(grade_item, ws.root, it, table, limits, mode)))
+            while in_flight:
+                finish()
         by_id = {v.id: v for v in result["verdicts"]}
         for it in items(notebooks):
             if it.uses and it.id in by_id:
