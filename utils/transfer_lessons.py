@@ -11,7 +11,7 @@ from .data import load_dataset
 from .progress import progress_bar
 from .reg_models import _nnkit
 from .solver import Solver, accuracy
-from .zoo import TRAIN as PRETRAIN, load_pretrained, new_model
+from .zoo import TRAIN as PRETRAIN, load_pretrained, new_model, source_data
 
 # --- Settings (the notebook shows these) ------------------------------------------------------------------
 
@@ -220,7 +220,7 @@ def feature_study(layer="fc1", n=1000):
         data = target_data(spec["target"])
         X, y = data["X_train"][:n], data["y_train"][:n]
         feats = extract(model, X, layer)
-        source = extract(model, target_data(model.zoo_entry["source"])["X_test"][:500], layer)
+        source = extract(model, source_data(spec["source"])["X_test"][:500], layer)
         both = np.concatenate([feats, source])
         study[pair] = {"source_model": spec["source"], "nearest_mean": nearest_mean_accuracy(feats, y),
                        "pixels": nearest_mean_accuracy(X.reshape(len(X), -1), y),

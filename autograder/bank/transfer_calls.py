@@ -61,10 +61,6 @@ def _adam(w, dw, config):
 RULES = {"sgd": _sgd, "adam": _adam}
 
 
-def _params_out(prefix, params):
-    return {f"{prefix}{k}": np.asarray(v) for k, v in params.items()}
-
-
 def call(kind, fn, params, inputs, as_array, error):
     """Outputs of one case of a transfer item; as_array(name, value) and error (StudentError) from calls.py."""
     if kind == "scaled_step":
